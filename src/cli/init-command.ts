@@ -1,0 +1,115 @@
+import { logging } from "@angular-devkit/core";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { commitNewProject, ProjectFile, removeStaleStaging } from "../commit/new-project";
+import { assertValidProjectName } from "../project-name";
+import { touchedPaths } from "../validate-tree";
+import { FlagSpec, UsageError } from "./args";
+import { runSchematic } from "./engine";
+import { faultHookFromEnv } from "./fault-hook";
+import { paint } from "./output";
+
+export const INIT_FLAGS: Record<string, FlagSpec> = {
+  directory: {
+    type: "string",
+    value: "path",
+    description: "Folder to create (default: ./<name>); any relative or absolute path.",
+  },
+  "skip-git": { type: "boolean", description: "Do not initialise a git repository with a first commit." },
+  "dry-run": { type: "boolean", description: "List every file that would be created; write nothing." },
+  help: { type: "boolean", description: "Show this help." },
+};
+
+export interface InitInput {
+  name: string | undefined;
+  directory: string | undefined;
+  skipGit: boolean;
+  dryRun: boolean;
+}
+
+/** `quickscale init <name>`: returns the exit code; throws on failure with a one-line message. */
+export async function runInit(input: InitInput, cwd: string): Promise<number> {
+  const name = input.name ?? (await promptForName());
+  assertValidProjectName(name);
+  const target = resolve(cwd, input.directory ?? name);
+  assertTargetIsFree(target);
+  const parent = dirname(target);
+  const folder = basename(target);
+
+  const logger = new logging.Logger("quickscale");
+  const run = await runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger);
+  const files: ProjectFile[] = touchedPaths(run.tree).map((path) => ({
+    path: path.slice(folder.length + 2),
+    content: run.tree.read(path) ?? Buffer.alloc(0),
+  }));
+  const shown = relative(cwd, target) || ".";
+  const out = process.stdout;
+  if (input.dryRun) {
+    for (const file of files) {
+      out.write(
+        `${paint(out, "green", "CREATE")} ${join(shown, file.path)} (${file.content.length} bytes)\n`,
+      );
+    }
+    out.write(`\nDry run: ${files.length} files would be created in ${shown}; nothing was written.\n`);
+    return 0;
+  }
+  commitNewProject(files, target, faultHookFromEnv());
+  await run.runTasks();
+  out.write(
+    `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${shown} (${files.length} files).\n\n`,
+  );
+  out.write(nextSteps(shown));
+  return 0;
+}
+
+function join(dir: string, file: string): string {
+  return dir === "." ? file : `${dir}/${file}`;
+}
+
+/** Our own checks of the real target, before the schematic runs (it repeats them on its tree). */
+function assertTargetIsFree(target: string): void {
+  removeStaleStaging(dirname(target));
+  for (let current = dirname(target); current !== dirname(current); current = dirname(current)) {
+    if (existsSync(current) && !statSync(current).isDirectory()) {
+      throw new Error(
+        `Cannot create the project: "${current}", a parent of "${target}", is a file. Choose another --directory.`,
+      );
+    }
+  }
+  if (!existsSync(target)) {
+    return;
+  }
+  if (!statSync(target).isDirectory()) {
+    throw new Error(`Cannot create the project: "${target}" is a file. Choose another --directory.`);
+  }
+  if (readdirSync(target).length > 0) {
+    throw new Error(
+      `Cannot create the project: "${target}" already exists and is not empty. Choose another --directory or remove it.`,
+    );
+  }
+}
+
+async function promptForName(): Promise<string> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError("Missing project name: quickscale init <name>.");
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question("What name would you like to use for the project? ")).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+function nextSteps(dir: string): string {
+  return [
+    "Next steps:",
+    `  cd ${dir}`,
+    "  uv sync                       # or: poetry install, or pip (see README.md)",
+    "  uv run python manage.py migrate",
+    "  uv run python manage.py runserver",
+    "  uv run pytest",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,101 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** One file to write, with its path relative to the project folder. */
+export interface ProjectFile {
+  path: string;
+  content: Buffer;
+}
+
+/**
+ * Called before each file is written: tests inject faults here (they run as root, so
+ * permission tricks do not fail). `index` counts from 0.
+ */
+export type BeforeWriteHook = (path: string, index: number) => void;
+
+const STAGING_MARK = ".quickscale-staging-";
+
+/**
+ * Writes a new project atomically: every file goes into a hidden sibling of `target`,
+ * which is then renamed into place in one step. On any failure the staging folder, and
+ * any parent folder this call created, are removed, so the disk is as it was. A staging
+ * folder left by a killed run is removed by the next run in the same parent folder.
+ */
+export function commitNewProject(
+  files: readonly ProjectFile[],
+  target: string,
+  beforeWrite?: BeforeWriteHook,
+): void {
+  const parent = dirname(target);
+  const createdParent = createMissingParents(parent);
+  removeStaleStaging(parent);
+  const staging = join(parent, `.${basename(target)}${STAGING_MARK}${process.pid}`);
+  try {
+    files.forEach((file, index) => {
+      beforeWrite?.(file.path, index);
+      const path = join(staging, file.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, file.content, { mode: isScript(file.content) ? 0o755 : 0o644 });
+    });
+    mkdirSync(staging, { recursive: true });
+    try {
+      renameSync(staging, target);
+    } catch (error) {
+      if (isCode(error, "ENOTEMPTY") || isCode(error, "EEXIST") || isCode(error, "ENOTDIR")) {
+        throw new Error(`"${target}" was created by something else meanwhile; nothing was written.`);
+      }
+      throw error;
+    }
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (createdParent !== null) {
+      rmSync(createdParent, { recursive: true, force: true });
+    }
+    throw error;
+  }
+}
+
+/** Removes staging folders in `parent` whose process is gone (a run killed mid-commit). */
+export function removeStaleStaging(parent: string): void {
+  if (!existsSync(parent)) {
+    return;
+  }
+  for (const entry of readdirSync(parent)) {
+    const match = /^\..+\.quickscale-staging-(\d+)$/.exec(entry);
+    if (match !== null && !isAlive(Number(match[1]))) {
+      rmSync(join(parent, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Creates `dir` and its missing parents; returns the topmost folder created, or null. */
+function createMissingParents(dir: string): string | null {
+  let topmost: string | null = null;
+  for (let current = dir; !existsSync(current); current = dirname(current)) {
+    topmost = current;
+  }
+  if (topmost !== null) {
+    mkdirSync(dir, { recursive: true });
+  }
+  return topmost;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) {
+    return true;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !isCode(error, "ESRCH");
+  }
+}
+
+function isScript(content: Buffer): boolean {
+  return content.subarray(0, 2).toString("latin1") === "#!";
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof Error && "code" in error && error.code === code;
+}
