@@ -1,7 +1,8 @@
 /**
  * Python names a project package must not take. Generated once from CPython 3.11
  * (`sys.stdlib_module_names`, `keyword.kwlist`); a module removed
- * in a later Python still shadows on 3.11, so the list only grows.
+ * in a later Python still shadows on 3.11, so the list only grows. `test` (the regression-test
+ * package) is added by hand: CPython leaves it out of that list.
  */
 
 /** Top-level standard-library modules (private `_x` modules cannot collide: names start with a letter). */
@@ -185,6 +186,7 @@ export const STDLIB_MODULES: ReadonlySet<string> = new Set([
   "telnetlib",
   "tempfile",
   "termios",
+  "test",
   "textwrap",
   "this",
   "threading",

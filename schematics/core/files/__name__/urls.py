@@ -1,0 +1,15 @@
+"""URL configuration.
+
+https://docs.djangoproject.com/en/5.2/topics/http/urls/
+"""
+
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

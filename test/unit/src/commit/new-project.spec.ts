@@ -1,0 +1,85 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commitNewProject, ProjectFile, removeStaleStaging } from "../../../../src/commit/new-project";
+
+const FILES: ProjectFile[] = [
+  { path: "manage.py", content: Buffer.from("#!/usr/bin/env python\n") },
+  { path: "shop/__init__.py", content: Buffer.from("") },
+  { path: "shop/settings/base.py", content: Buffer.from("DEBUG = False\n") },
+];
+
+describe("commitNewProject", () => {
+  let parent: string;
+  beforeEach(() => {
+    parent = mkdtempSync(join(tmpdir(), "qs-commit-"));
+  });
+  afterEach(() => {
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it("writes every file, scripts executable", () => {
+    const target = join(parent, "shop");
+    commitNewProject(FILES, target);
+    expect(readFileSync(join(target, "shop/settings/base.py"), "utf8")).toBe("DEBUG = False\n");
+    expect(statSync(join(target, "manage.py")).mode & 0o777).toBe(0o755);
+    expect(statSync(join(target, "shop/__init__.py")).mode & 0o777).toBe(0o644);
+    expect(readdirSync(parent)).toEqual(["shop"]);
+  });
+
+  for (const at of [0, 1, 2]) {
+    it(`leaves the disk as it was when write ${at} fails`, () => {
+      const target = join(parent, "deep", "er", "shop");
+      expect(() => {
+        commitNewProject(FILES, target, (_path, index) => {
+          if (index === at) throw new Error("disk full");
+        });
+      }).toThrowError("disk full");
+      expect(readdirSync(parent)).toEqual([]);
+    });
+  }
+
+  it("keeps parents that existed before a failure", () => {
+    mkdirSync(join(parent, "kept"));
+    expect(() => {
+      commitNewProject(FILES, join(parent, "kept", "shop"), () => {
+        throw new Error("boom");
+      });
+    }).toThrowError("boom");
+    expect(readdirSync(parent)).toEqual(["kept"]);
+    expect(readdirSync(join(parent, "kept"))).toEqual([]);
+  });
+
+  it("fails cleanly when the target was filled meanwhile", () => {
+    const target = join(parent, "shop");
+    expect(() => {
+      commitNewProject(FILES, target, (_path, index) => {
+        if (index === 1) {
+          mkdirSync(target);
+          writeFileSync(join(target, "other"), "x");
+        }
+      });
+    }).toThrowError(/was created by something else meanwhile; nothing was written/);
+    expect(readdirSync(parent)).toEqual(["shop"]);
+    expect(readdirSync(target)).toEqual(["other"]);
+  });
+
+  it("removes staging folders of dead processes only", () => {
+    const dead = join(parent, ".shop.quickscale-staging-999999999");
+    const alive = join(parent, `.shop.quickscale-staging-${process.pid}`);
+    mkdirSync(dead);
+    mkdirSync(alive);
+    removeStaleStaging(parent);
+    expect(existsSync(dead)).toBeFalse();
+    expect(existsSync(alive)).toBeTrue();
+  });
+});
