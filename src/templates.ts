@@ -10,6 +10,7 @@ import {
 } from "@angular-devkit/schematics";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { messageOf } from "./errors";
 
 /** Values a template may use: `<%= name %>` in content, `__name__` as a path segment. */
 export type TemplateValues = Record<string, string>;
@@ -78,9 +79,4 @@ export function renderPath(path: string, values: TemplateValues): string {
       ),
     )
     .join("/");
-}
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

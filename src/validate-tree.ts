@@ -2,7 +2,7 @@ import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments } from "yaml";
 import { pythonSyntaxProblem } from "./python-parser";
-import { messageOf } from "./templates";
+import { messageOf } from "./errors";
 
 /** Markers the template engine leaves behind when a file escaped rendering. */
 const TEMPLATE_MARKERS = /<%[=-]?|%>/;

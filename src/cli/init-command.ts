@@ -5,28 +5,11 @@ import { createInterface } from "node:readline/promises";
 import { commitNewProject, ProjectFile, removeStaleStaging } from "../commit/new-project";
 import { assertValidProjectName } from "../project-name";
 import { touchedPaths } from "../validate-tree";
-import { FlagSpec, UsageError } from "./args";
+import { UsageError } from "./args";
 import { runSchematic } from "./engine";
 import { faultHookFromEnv } from "./fault-hook";
+import { InitInput } from "./init-flags";
 import { paint } from "./output";
-
-export const INIT_FLAGS: Record<string, FlagSpec> = {
-  directory: {
-    type: "string",
-    value: "path",
-    description: "Folder to create (default: ./<name>); any relative or absolute path.",
-  },
-  "skip-git": { type: "boolean", description: "Do not initialise a git repository with a first commit." },
-  "dry-run": { type: "boolean", description: "List every file that would be created; write nothing." },
-  help: { type: "boolean", description: "Show this help." },
-};
-
-export interface InitInput {
-  name: string | undefined;
-  directory: string | undefined;
-  skipGit: boolean;
-  dryRun: boolean;
-}
 
 /** `quickscale init <name>`: returns the exit code; throws on failure with a one-line message. */
 export async function runInit(input: InitInput, cwd: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { oneLine, paint } from "./output";
 import { FlagSpec, parseArgs, UsageError } from "./args";
-import { INIT_FLAGS, runInit } from "./init-command";
-import { messageOf } from "../templates";
+import { INIT_FLAGS } from "./init-flags";
+import { messageOf } from "../errors";
 import { QUICKSCALE_VERSION } from "../version";
 
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {
@@ -51,6 +51,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (positionals.length > 1) {
         throw new UsageError(`Too many arguments: ${positionals.join(" ")}. Give one project name.`);
       }
+      // Loaded on demand: the schematics engine is most of our start-up time.
+      const { runInit } = await import("./init-command");
       return await runInit(
         {
           name: positionals[0],
