@@ -1,6 +1,7 @@
 import { logging } from "@angular-devkit/core";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
 import { createInterface } from "node:readline/promises";
 import { commitNewProject, ProjectFile, removeStaleStaging } from "../commit/new-project";
 import { assertValidProjectName } from "../project-name";
@@ -26,28 +27,60 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
     path: path.slice(folder.length + 2),
     content: run.tree.read(path) ?? Buffer.alloc(0),
   }));
-  const shown = relative(cwd, target) || ".";
+  // As the user named it: an absolute path stays absolute.
+  const shown = input.directory !== undefined && isAbsolute(input.directory) ? target : relative(cwd, target);
   const out = process.stdout;
   if (input.dryRun) {
     for (const file of files) {
       out.write(
-        `${paint(out, "green", "CREATE")} ${join(shown, file.path)} (${file.content.length} bytes)\n`,
+        `${paint(out, "green", "CREATE")} ${displayPath(shown, file.path)} (${file.content.length} bytes)\n`,
       );
     }
     out.write(`\nDry run: ${files.length} files would be created in ${shown}; nothing was written.\n`);
     return 0;
   }
   commitNewProject(files, target, faultHookFromEnv());
+  if (!input.skipGit) {
+    defaultBranchMain();
+  }
   await run.runTasks();
+  const git = input.skipGit ? "" : gitSummary(target);
   out.write(
-    `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${shown} (${files.length} files).\n\n`,
+    `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${shown}: ${files.length} files${git}.\n\n`,
   );
   out.write(nextSteps(shown));
   return 0;
 }
 
-function join(dir: string, file: string): string {
+function displayPath(dir: string, file: string): string {
   return dir === "." ? file : `${dir}/${file}`;
+}
+
+/** What the git task left: a repository with its first commit, or why not. */
+function gitSummary(target: string): string {
+  if (!existsSync(join(target, ".git"))) {
+    return " (no git repository: git is missing or the folder is inside another repository)";
+  }
+  const head = spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: target });
+  return head.status === 0
+    ? ", a git repository with a first commit"
+    : ", a git repository without a commit (set git's user.name and user.email, then commit)";
+}
+
+/**
+ * Without a configured `init.defaultBranch`, git names the first branch "master" and
+ * prints a page of advice through the devkit's git task. We choose "main", as GitHub
+ * does; a branch name the user configured is left alone.
+ */
+function defaultBranchMain(): void {
+  const configured = spawnSync("git", ["config", "--get", "init.defaultBranch"], { encoding: "utf8" });
+  if (configured.status === 0 && configured.stdout.trim() !== "") {
+    return;
+  }
+  const count = Number(process.env["GIT_CONFIG_COUNT"] ?? "0");
+  process.env[`GIT_CONFIG_KEY_${count}`] = "init.defaultBranch";
+  process.env[`GIT_CONFIG_VALUE_${count}`] = "main";
+  process.env["GIT_CONFIG_COUNT"] = String(count + 1);
 }
 
 /** Our own checks of the real target, before the schematic runs (it repeats them on its tree). */

@@ -1,8 +1,10 @@
-"""Settings for production: everything secret or site-specific comes from the environment.
+"""Settings for production: secrets and site-specific values come from the environment.
 
 Check them with ``python manage.py check --deploy``.
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -10,8 +12,10 @@ from .base import *
 
 # GENERAL
 # ------------------------------------------------------------------------------
+# Read as is: django-environ would take a key starting with "$" for a reference to
+# another variable.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
-SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "Set the SECRET_KEY environment variable to a long random string, e.g. the "
@@ -76,7 +80,9 @@ CSRF_COOKIE_SECURE = True
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-hsts-seconds
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-hsts-include-subdomains
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-hsts-preload
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 

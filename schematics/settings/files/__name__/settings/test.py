@@ -1,8 +1,7 @@
 """Settings for the test suite: fast and isolated.
 
-The database comes from DATABASE_URL like everywhere else (SQLite by default), so
-the same tests run on PostgreSQL, e.g. with
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/<database> pytest
+The database comes from DATABASE_URL as everywhere else, SQLite by default, so the
+same tests run on PostgreSQL when DATABASE_URL names a PostgreSQL database.
 """
 
 from .base import *
@@ -10,7 +9,7 @@ from .base import *
 # GENERAL
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
-SECRET_KEY = "django-insecure-test-key-used-only-by-the-test-suite"
+SECRET_KEY = "django-insecure-test-key-used-only-by-the-test-suite"  # noqa: S105
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
@@ -30,3 +29,12 @@ CACHES = {
 # Sent emails are kept in django.core.mail.outbox.
 # https://docs.djangoproject.com/en/5.2/topics/testing/tools/#email-services
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# STATIC FILES
+# ------------------------------------------------------------------------------
+# Serve static files from their source folders, as in development, so the tests
+# need no collectstatic.
+# https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_AUTOREFRESH
+# https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_USE_FINDERS
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -13,7 +13,9 @@ class UserManager(BaseUserManager["User"]):
 
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
+    def _create_user(
+        self, email: str, password: str | None, **extra_fields: Any
+    ) -> User:
         if not email:
             raise ValueError("An email address is required to create a user.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
