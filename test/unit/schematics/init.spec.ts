@@ -61,14 +61,17 @@ describe("init", () => {
   });
 
   it("gives local settings a fresh insecure-labelled development key per project", async () => {
-    const keyOf = (t: UnitTestTree) => /"(django-insecure-[^"]{50})"/.exec(t.readText("/shop/shop/settings/local.py"))?.[1];
+    const keyOf = (t: UnitTestTree) =>
+      /"(django-insecure-[^"]{50})"/.exec(t.readText("/shop/shop/settings/local.py"))?.[1];
     const first = keyOf(tree);
     const second = keyOf(await init({ name: "shop" }));
     expect(first).toBeDefined();
     expect(second).toBeDefined();
     expect(first).not.toBe(second);
     for (const path of tree.files.filter((file) => !file.endsWith("/local.py"))) {
-      expect(tree.readText(path)).withContext(path).not.toMatch(/django-insecure-[^"\s]{50}/);
+      expect(tree.readText(path))
+        .withContext(path)
+        .not.toMatch(/django-insecure-[^"\s]{50}/);
     }
   });
 
@@ -86,11 +89,23 @@ describe("init", () => {
     const manifest = manifestOf(tree);
     expect(manifest.quickscale).toBe(QUICKSCALE_VERSION);
     expect(manifest.options).toEqual({ name: "shop" });
-    expect(Object.keys(manifest.concerns)).toEqual(["core", "docs", "frontend", "pytest", "quality", "settings", "users"]);
-    const written = tree.files.filter((path) => path !== "/shop/.quickscale.json").map((path) => path.slice(6));
+    expect(Object.keys(manifest.concerns)).toEqual([
+      "core",
+      "docs",
+      "frontend",
+      "pytest",
+      "quality",
+      "settings",
+      "users",
+    ]);
+    const written = tree.files
+      .filter((path) => path !== "/shop/.quickscale.json")
+      .map((path) => path.slice(6));
     expect(Object.keys(manifest.files).sort()).toEqual(written.sort());
     for (const [path, hash] of Object.entries(manifest.files)) {
-      expect(hash).withContext(path).toBe(contentHash(tree.readContent(`/shop/${path}`)));
+      expect(hash)
+        .withContext(path)
+        .toBe(contentHash(tree.readContent(`/shop/${path}`)));
     }
     const again = manifestOf(await init({ name: "shop" }));
     const withoutKey = (m: Manifest) => ({ ...m, files: { ...m.files, "shop/settings/local.py": "" } });
@@ -109,19 +124,27 @@ describe("init", () => {
     await runner.runSchematic("init", { name: "shop" }, Tree.empty());
     expect(runner.tasks.map((task) => task.name)).toEqual(["repo-init"]);
     expect(runner.tasks[0]?.options).toEqual(
-      jasmine.objectContaining({ workingDirectory: "shop", commit: true, message: "Initial commit from QuickScale" }),
+      jasmine.objectContaining({
+        workingDirectory: "shop",
+        commit: true,
+        message: "Initial commit from QuickScale",
+      }),
     );
   });
 
   describe("refuses, writing nothing,", () => {
     it("an invalid name, with a suggestion", async () => {
-      await expectAsync(init({ name: "My-Shop" })).toBeRejectedWithError(/Invalid project name: .* Try "my_shop"\./);
+      await expectAsync(init({ name: "My-Shop" })).toBeRejectedWithError(
+        /Invalid project name: .* Try "my_shop"\./,
+      );
     });
 
     it("a non-empty existing directory", async () => {
       const existing = Tree.empty();
       existing.create("shop/notes.txt", "mine");
-      await expectAsync(init({ name: "shop" }, existing)).toBeRejectedWithError(/"shop" already exists and is not empty/);
+      await expectAsync(init({ name: "shop" }, existing)).toBeRejectedWithError(
+        /"shop" already exists and is not empty/,
+      );
     });
 
     it("a target that is a file, or under a file", async () => {
@@ -134,8 +157,12 @@ describe("init", () => {
     });
 
     it("a directory outside the tree or the tree root itself", async () => {
-      await expectAsync(init({ name: "shop", directory: "../shop" })).toBeRejectedWithError(/outside the current folder/);
-      await expectAsync(init({ name: "shop", directory: "." })).toBeRejectedWithError(/is the current folder/);
+      await expectAsync(init({ name: "shop", directory: "../shop" })).toBeRejectedWithError(
+        /outside the current folder/,
+      );
+      await expectAsync(init({ name: "shop", directory: "." })).toBeRejectedWithError(
+        /is the current folder/,
+      );
     });
   });
 });
