@@ -3,7 +3,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { createInterface } from "node:readline/promises";
-import { commitNewProject, ProjectFile, removeStaleStaging } from "../commit/new-project";
+import { commitNewProject, ProjectFile } from "../commit/new-project";
+import { messageOf } from "../errors";
 import { assertValidProjectName } from "../project-name";
 import { touchedPaths } from "../validate-tree";
 import { UsageError } from "./args";
@@ -28,7 +29,8 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
     content: run.tree.read(path) ?? Buffer.alloc(0),
   }));
   // As the user named it: an absolute path stays absolute.
-  const shown = input.directory !== undefined && isAbsolute(input.directory) ? target : relative(cwd, target);
+  const shown =
+    input.directory !== undefined && isAbsolute(input.directory) ? target : relative(cwd, target) || ".";
   const out = process.stdout;
   if (input.dryRun) {
     for (const file of files) {
@@ -39,7 +41,11 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
     out.write(`\nDry run: ${files.length} files would be created in ${shown}; nothing was written.\n`);
     return 0;
   }
-  commitNewProject(files, target, faultHookFromEnv());
+  try {
+    commitNewProject(files, target, faultHookFromEnv());
+  } catch (error) {
+    throw new Error(`Nothing was written: cannot create "${target}": ${messageOf(error)}`);
+  }
   if (!input.skipGit) {
     defaultBranchMain();
   }
@@ -85,7 +91,6 @@ function defaultBranchMain(): void {
 
 /** Our own checks of the real target, before the schematic runs (it repeats them on its tree). */
 function assertTargetIsFree(target: string): void {
-  removeStaleStaging(dirname(target));
   for (let current = dirname(target); current !== dirname(current); current = dirname(current)) {
     if (existsSync(current) && !statSync(current).isDirectory()) {
       throw new Error(
@@ -121,7 +126,7 @@ async function promptForName(): Promise<string> {
 function nextSteps(dir: string): string {
   return [
     "Next steps:",
-    `  cd ${dir}`,
+    ...(dir === "." ? [] : [`  cd ${dir}`]),
     "  uv sync                       # or: poetry install, or pip (see README.md)",
     "  uv run python manage.py migrate",
     "  uv run python manage.py runserver",

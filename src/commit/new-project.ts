@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** One file to write, with its path relative to the project folder. */
@@ -20,6 +20,9 @@ const STAGING_MARK = ".quickscale-staging-";
  * which is then renamed into place in one step. On any failure the staging folder, and
  * any parent folder this call created, are removed, so the disk is as it was. A staging
  * folder left by a killed run is removed by the next run in the same parent folder.
+ *
+ * An existing empty `target` is kept (it may be the user's current folder): the staged
+ * entries are renamed into it one by one, and removed again if one of them fails.
  */
 export function commitNewProject(
   files: readonly ProjectFile[],
@@ -31,25 +34,55 @@ export function commitNewProject(
   removeStaleStaging(parent);
   const staging = join(parent, `.${basename(target)}${STAGING_MARK}${process.pid}`);
   try {
+    // Not recursive: Node's recursive mkdir never returns where the kernel refuses with
+    // ENOENT (e.g. under /proc). Below the staging folder recursion is safe.
+    mkdirSync(staging);
     files.forEach((file, index) => {
       beforeWrite?.(file.path, index);
       const path = join(staging, file.path);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, file.content, { mode: isScript(file.content) ? 0o755 : 0o644 });
     });
-    mkdirSync(staging, { recursive: true });
-    try {
-      renameSync(staging, target);
-    } catch (error) {
-      if (isCode(error, "ENOTEMPTY") || isCode(error, "EEXIST") || isCode(error, "ENOTDIR")) {
-        throw new Error(`"${target}" was created by something else meanwhile; nothing was written.`);
-      }
-      throw error;
+    if (existsSync(target)) {
+      moveEntriesInto(staging, target);
+    } else {
+      renameInto(staging, target);
     }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     if (createdParent !== null) {
       rmSync(createdParent, { recursive: true, force: true });
+    }
+    throw error;
+  }
+}
+
+function renameInto(staging: string, target: string): void {
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    if (isCode(error, "ENOTEMPTY") || isCode(error, "EEXIST") || isCode(error, "ENOTDIR")) {
+      throw new Error(`"${target}" was created or filled by another process meanwhile; nothing was written.`);
+    }
+    throw error;
+  }
+}
+
+/** Renames each top-level entry of `staging` into the empty folder `target`, or none. */
+function moveEntriesInto(staging: string, target: string): void {
+  if (readdirSync(target).length > 0) {
+    throw new Error(`"${target}" was created or filled by another process meanwhile; nothing was written.`);
+  }
+  const moved: string[] = [];
+  try {
+    for (const entry of readdirSync(staging)) {
+      renameSync(join(staging, entry), join(target, entry));
+      moved.push(entry);
+    }
+    rmdirSync(staging);
+  } catch (error) {
+    for (const entry of moved) {
+      rmSync(join(target, entry), { recursive: true, force: true });
     }
     throw error;
   }
@@ -70,14 +103,22 @@ export function removeStaleStaging(parent: string): void {
 
 /** Creates `dir` and its missing parents; returns the topmost folder created, or null. */
 function createMissingParents(dir: string): string | null {
-  let topmost: string | null = null;
+  const missing: string[] = [];
   for (let current = dir; !existsSync(current); current = dirname(current)) {
-    topmost = current;
+    missing.unshift(current);
   }
-  if (topmost !== null) {
-    mkdirSync(dir, { recursive: true });
-  }
-  return topmost;
+  missing.forEach((folder, index) => {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      const created = missing[0];
+      if (index > 0 && created !== undefined) {
+        rmSync(created, { recursive: true, force: true });
+      }
+      throw error;
+    }
+  });
+  return missing[0] ?? null;
 }
 
 function isAlive(pid: number): boolean {

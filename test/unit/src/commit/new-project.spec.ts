@@ -68,9 +68,37 @@ describe("commitNewProject", () => {
           writeFileSync(join(target, "other"), "x");
         }
       });
-    }).toThrowError(/was created by something else meanwhile; nothing was written/);
+    }).toThrowError(/was created or filled by another process meanwhile; nothing was written/);
     expect(readdirSync(parent)).toEqual(["shop"]);
     expect(readdirSync(target)).toEqual(["other"]);
+  });
+
+  it("fills an existing empty folder in place, keeping the folder itself", () => {
+    const target = join(parent, "here");
+    mkdirSync(target);
+    const inode = statSync(target).ino;
+    commitNewProject(FILES, target);
+    expect(statSync(target).ino).toBe(inode);
+    expect(readdirSync(target).sort()).toEqual(["manage.py", "shop"]);
+    expect(readdirSync(parent)).toEqual(["here"]);
+  });
+
+  it("leaves an existing empty folder empty when a write fails", () => {
+    const target = join(parent, "here");
+    mkdirSync(target);
+    expect(() => {
+      commitNewProject(FILES, target, (_path, index) => {
+        if (index === 2) throw new Error("disk full");
+      });
+    }).toThrowError("disk full");
+    expect(readdirSync(parent)).toEqual(["here"]);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it("refuses, without looping, a parent the kernel will not create", () => {
+    expect(() => {
+      commitNewProject(FILES, "/proc/quickscale-test/shop");
+    }).toThrowError(/ENOENT/);
   });
 
   it("removes staging folders of dead processes only", () => {
