@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listFiles, removeDir, snapshot, tempDir } from "./support/files";
-import { baseEnv, describeRun, REPO_ROOT, run, runBin, RunResult } from "./support/process";
+import { baseEnv, BIN, describeRun, REPO_ROOT, run, runBin, RunResult } from "./support/process";
 
 const TIMEOUT_MS = 60_000;
 const GIT_IDENTITY = {
@@ -170,6 +170,40 @@ describe("the quickscale bin", () => {
     );
   });
 
+  it(
+    "asks for a missing name on a terminal",
+    async () => {
+      const cwd = freshDir("prompt");
+      // script(1) gives the bin a real pseudo-terminal; the answer is typed on its stdin.
+      const result = await run(
+        "script",
+        ["-qec", `${process.execPath} ${BIN} init --skip-git`, "/dev/null"],
+        {
+          cwd,
+          env: baseEnv(),
+          input: "shop\n",
+          timeoutMs: TIMEOUT_MS,
+        },
+      );
+      expectSuccess(result);
+      expect(result.stdout).toContain("What name would you like to use for the project?");
+      expect(existsSync(join(cwd, "shop", "manage.py"))).toBeTrue();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "accepts a camelCase flag as its kebab-case form and an existing empty folder as the target",
+    async () => {
+      const cwd = freshDir("camel");
+      mkdirSync(join(cwd, "here"));
+      expectSuccess(await runBin(["init", "myapp", "--skipGit", "--directory", "here"], cwd));
+      expect(existsSync(join(cwd, "here", "manage.py"))).toBeTrue();
+      expect(existsSync(join(cwd, "here", ".git"))).toBeFalse();
+    },
+    TIMEOUT_MS,
+  );
+
   describe("bad input", () => {
     /** Runs the bin and expects a failure with one line on stderr and `cwd` unchanged. */
     async function expectRefused(cwd: string, args: string[], message: RegExp): Promise<void> {
@@ -189,6 +223,19 @@ describe("the quickscale bin", () => {
         await expectRefused(cwd, ["init", "Bad-Name"], /Bad-Name/);
         await expectRefused(cwd, ["init", "class"], /class/);
         await expectRefused(cwd, ["init", "django"], /django/);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "refuses a missing name when no one can be asked (no TTY)",
+      async () => {
+        const cwd = freshDir("no-name");
+        await expectRefused(cwd, ["init"], /Missing project name: quickscale init <name>\./);
+        await expectRefused(cwd, ["init", "a", "b"], /Too many arguments/);
+        await expectRefused(cwd, ["init", "myapp", "--skip-git=maybe"], /true or false/);
+        await expectRefused(cwd, ["init", "myapp", "--directory"], /needs a value/);
+        await expectRefused(cwd, ["deploy"], /Unknown command "deploy"/);
       },
       TIMEOUT_MS,
     );
