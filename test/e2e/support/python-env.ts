@@ -104,18 +104,28 @@ function groupRequirements(groups: Record<string, unknown>, name: string, seen: 
  * killed run never leaves a half-built venv where a later run would use it.
  */
 export async function ensureProjectEnv(projectDir: string): Promise<PythonEnv> {
-  const requirements = projectRequirements(readFileSync(join(projectDir, "pyproject.toml"), "utf8"));
+  return ensureVenv(projectRequirements(readFileSync(join(projectDir, "pyproject.toml"), "utf8")));
+}
+
+/**
+ * A cached venv holding `requirements`, installed with `pipOptions` (e.g. an
+ * `--only-binary` list): the same cache and atomic build as {@link ensureProjectEnv}.
+ */
+export async function ensureVenv(
+  requirements: readonly string[],
+  pipOptions: readonly string[] = [],
+): Promise<PythonEnv> {
   const python = await interpreter();
   const hash = createHash("sha256")
-    .update(JSON.stringify({ recipe: RECIPE, python, requirements }))
+    .update(JSON.stringify({ recipe: RECIPE, python, requirements, pipOptions }))
     .digest("hex")
     .slice(0, 16);
   const dir = join(VENVS_DIR, `venv-${hash}`);
   removeStaleBuilds();
   if (!existsSync(join(dir, COMPLETE_MARK))) {
-    await buildVenv(dir, requirements);
+    await buildVenv(dir, requirements, pipOptions);
   }
-  return pythonEnv(dir, requirements);
+  return pythonEnv(dir, [...requirements]);
 }
 
 /** The interpreter's real path and version: part of the cache key. */
@@ -131,7 +141,11 @@ async function interpreter(): Promise<string> {
   return result.stdout.trim();
 }
 
-async function buildVenv(dir: string, requirements: readonly string[]): Promise<void> {
+async function buildVenv(
+  dir: string,
+  requirements: readonly string[],
+  pipOptions: readonly string[],
+): Promise<void> {
   mkdirSync(VENVS_DIR, { recursive: true });
   mkdirSync(PIP_CACHE_DIR, { recursive: true });
   if (existsSync(dir)) {
@@ -150,7 +164,7 @@ async function buildVenv(dir: string, requirements: readonly string[]): Promise<
   const python = join(building, "bin", "python");
   await step(PYTHON, ["-m", "venv", building]);
   await step(python, ["-m", "pip", "install", "-U", "pip"]);
-  await step(python, ["-m", "pip", "install", ...requirements]);
+  await step(python, ["-m", "pip", "install", ...pipOptions, ...requirements]);
   relocateScripts(building, dir);
   writeFileSync(join(building, COMPLETE_MARK), `${requirements.join("\n")}\n`);
   try {
