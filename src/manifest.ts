@@ -1,5 +1,6 @@
-import { Rule, Tree } from "@angular-devkit/schematics";
+import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { createHash } from "node:crypto";
+import { touchedPaths } from "./validate-tree";
 import { QUICKSCALE_VERSION } from "./version";
 
 /** Where every QuickScale project records what QuickScale did to it. */
@@ -22,27 +23,121 @@ export function contentHash(content: Buffer | string): string {
   return `sha256-${createHash("sha256").update(content).digest("hex")}`;
 }
 
-/**
- * Writes the manifest of a tree rooted at the project (use inside `apply(empty(), ...)`,
- * before `move`): every file already in the tree is recorded as QuickScale's.
- */
-export function writeManifest(options: Record<string, string>, concerns: readonly string[]): Rule {
+/** Creates the manifest of a new project (at the tree root): the first rule of `init`. */
+export function startManifest(options: Record<string, string>): Rule {
   return (tree: Tree) => {
-    const files: Record<string, string> = {};
-    tree.visit((path, entry) => {
-      const relative = path.replace(/^\//, "");
-      if (entry && relative !== MANIFEST_PATH) {
-        files[relative] = contentHash(entry.content);
-      }
-    });
-    const manifest: Manifest = {
-      quickscale: QUICKSCALE_VERSION,
-      options: sortKeys(options),
-      concerns: sortKeys(Object.fromEntries(concerns.map((name) => [name, QUICKSCALE_VERSION]))),
-      files: sortKeys(files),
-    };
-    tree.create(MANIFEST_PATH, `${JSON.stringify(manifest, null, 2)}\n`);
+    writeManifest(tree, { quickscale: QUICKSCALE_VERSION, options, concerns: {}, files: {} });
   };
+}
+
+/**
+ * Records `concern` as applied at this version, with the hash of every file the run has
+ * created or changed so far (the manifest itself excepted). Writes nothing when the
+ * record is already up to date, so a run with nothing to do changes nothing.
+ */
+export function recordConcern(concern: string): Rule {
+  return (tree: Tree) => {
+    const manifest = readManifest(tree);
+    const files = { ...manifest.files };
+    for (const path of touchedPaths(tree)) {
+      const relative = path.replace(/^\//, "");
+      const content = tree.read(path);
+      if (relative !== MANIFEST_PATH && content !== null) {
+        files[relative] = contentHash(content);
+      }
+    }
+    writeManifest(tree, {
+      ...manifest,
+      concerns: { ...manifest.concerns, [concern]: QUICKSCALE_VERSION },
+      files,
+    });
+  };
+}
+
+/**
+ * The manifest of the project at the tree root. Refuses, with what to do, a folder that
+ * is not a QuickScale project, a manifest that does not parse, and one written by a
+ * newer QuickScale.
+ */
+export function readManifest(tree: Tree): Manifest {
+  const text = tree.exists(MANIFEST_PATH) ? tree.readText(MANIFEST_PATH) : null;
+  if (text === null) {
+    throw new SchematicsException(
+      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run this inside a project made by "quickscale init".`,
+    );
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new SchematicsException(
+      `${MANIFEST_PATH} is corrupt (${error instanceof Error ? error.message : "invalid JSON"}): restore it from version control.`,
+    );
+  }
+  if (!isManifest(manifest)) {
+    throw new SchematicsException(
+      `${MANIFEST_PATH} is corrupt (it lacks the quickscale, options, concerns or files fields): restore it from version control.`,
+    );
+  }
+  if (compareVersions(manifest.quickscale, QUICKSCALE_VERSION) > 0) {
+    throw new SchematicsException(
+      `This project was made by QuickScale ${manifest.quickscale}, newer than this QuickScale ${QUICKSCALE_VERSION}: upgrade QuickScale first.`,
+    );
+  }
+  return manifest;
+}
+
+function writeManifest(tree: Tree, manifest: Manifest): void {
+  const text = `${JSON.stringify(
+    {
+      quickscale: manifest.quickscale,
+      options: sortKeys(manifest.options),
+      concerns: sortKeys(manifest.concerns),
+      files: sortKeys(manifest.files),
+    },
+    null,
+    2,
+  )}\n`;
+  if (!tree.exists(MANIFEST_PATH)) {
+    tree.create(MANIFEST_PATH, text);
+  } else if (tree.readText(MANIFEST_PATH) !== text) {
+    tree.overwrite(MANIFEST_PATH, text);
+  }
+}
+
+function isManifest(value: unknown): value is Manifest {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record["quickscale"] === "string" &&
+    isStringRecord(record["options"]) &&
+    isStringRecord(record["concerns"]) &&
+    isStringRecord(record["files"])
+  );
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((item) => typeof item === "string")
+  );
+}
+
+/** Compares dotted numeric versions (`0.10.0` > `0.9.1`); pre-release tags are ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split(/[-+]/, 1)[0]?.split(".").map(Number) ?? [];
+  const [left, right] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) {
+      return Number.isNaN(difference) ? 0 : Math.sign(difference);
+    }
+  }
+  return 0;
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

@@ -9,14 +9,14 @@ const TEMPLATE_MARKERS = /<%[=-]?|%>/;
 
 /**
  * Checks every file the run creates or changes (never the untouched rest of a project)
- * before anything is written: the path stays inside `root`, no template marker is left,
+ * before anything is written (or only those `select` picks): the path stays inside `root`, no template marker is left,
  * and `.py`, `.json`, `.toml`, `.yaml`/`.yml` files parse. Throws naming the first
  * offending file.
  */
-export function validateTree(root: string): Rule {
+export function validateTree(root: string, select: (tree: Tree) => string[] = touchedPaths): Rule {
   return async (tree: Tree) => {
     const prefix = root === "" || root === "/" ? "/" : `/${root.replace(/^\/+|\/+$/g, "")}/`;
-    for (const path of touchedPaths(tree)) {
+    for (const path of select(tree)) {
       if (!path.startsWith(prefix)) {
         throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
       }

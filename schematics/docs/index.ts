@@ -1,8 +1,8 @@
-import { MergeStrategy, mergeWith, Rule } from "@angular-devkit/schematics";
-import { templateFiles } from "../../src/templates";
+import { Rule } from "@angular-devkit/schematics";
+import { concern } from "../../src/concern";
 import { Schema } from "./schema";
 
 /** The project README and .env.example. */
 export default function docs(options: Schema): Rule {
-  return mergeWith(templateFiles({ name: options.name }), MergeStrategy.Error);
+  return concern("docs", options);
 }

@@ -12,21 +12,24 @@ import {
   Tree,
 } from "@angular-devkit/schematics";
 import { RepositoryInitializerTask } from "@angular-devkit/schematics/tasks";
-import { writeManifest } from "../../src/manifest";
+import { startManifest } from "../../src/manifest";
 import { assertValidProjectName } from "../../src/project-name";
 import { assertTargetIsFree, projectDirectory } from "../../src/target-directory";
 import { validateTree } from "../../src/validate-tree";
 import { Schema } from "./schema";
 
-/** The concerns a new project is made of, in the order they are applied. */
+/**
+ * The concerns a new project is made of, in the order they are applied: docs writes the
+ * README that later concerns add their sections to.
+ */
 export const PROJECT_CONCERNS = [
   "core",
+  "docs",
   "settings",
   "users",
   "frontend",
   "pytest",
   "quality",
-  "docs",
 ] as const;
 
 /**
@@ -42,8 +45,8 @@ export default function init(options: Schema): Rule {
     return chain([
       mergeWith(
         apply(empty(), [
-          ...PROJECT_CONCERNS.map((concern) => schematic(concern, { name: options.name })),
-          writeManifest({ name: options.name }, PROJECT_CONCERNS),
+          startManifest({ name: options.name }),
+          ...PROJECT_CONCERNS.map((concern) => schematic(concern, {})),
           move(directory),
         ]),
         MergeStrategy.Error,

@@ -1,13 +1,12 @@
-import { chain, MergeStrategy, mergeWith, Rule } from "@angular-devkit/schematics";
+import { Rule } from "@angular-devkit/schematics";
+import { concern } from "../../src/concern";
 import { addPyprojectTables } from "../../src/pyproject";
-import { templateFiles } from "../../src/templates";
+import { addReadmeSection } from "../../src/readme";
 import { Schema } from "./schema";
 
-/** ruff (lint and format) configuration, .editorconfig and .gitignore. */
+/** ruff (lint and format) configuration, pre-commit hooks, .editorconfig and .gitignore. */
 export default function quality(options: Schema): Rule {
-  const values = { name: options.name };
-  return chain([
-    mergeWith(templateFiles(values), MergeStrategy.Error),
-    addPyprojectTables("pyproject.toml", values),
-  ]);
+  return concern("quality", options, {
+    steps: ({ name }) => [addPyprojectTables("pyproject.toml", { name }), addReadmeSection(name)],
+  });
 }

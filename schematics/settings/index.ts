@@ -1,6 +1,6 @@
-import { MergeStrategy, mergeWith, Rule } from "@angular-devkit/schematics";
+import { Rule } from "@angular-devkit/schematics";
+import { concern } from "../../src/concern";
 import { randomSecretKey } from "../../src/secret-key";
-import { templateFiles } from "../../src/templates";
 import { Schema } from "./schema";
 
 /**
@@ -8,5 +8,5 @@ import { Schema } from "./schema";
  * key per project; production reads its key from the environment only.
  */
 export default function settings(options: Schema): Rule {
-  return mergeWith(templateFiles({ name: options.name, secretKey: randomSecretKey() }), MergeStrategy.Error);
+  return concern("settings", options, { values: { secretKey: randomSecretKey() } });
 }

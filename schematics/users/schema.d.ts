@@ -2,7 +2,7 @@
 
 export interface Schema {
   /**
-   * The project name: a lower-case Python package name.
+   * Replace files you changed since QuickScale wrote them (otherwise QuickScale stops and shows the diff).
    */
-  name: string;
+  overwrite?: boolean;
 }

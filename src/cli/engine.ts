@@ -6,6 +6,7 @@ import { NodeModulesEngineHost, validateOptionsWithSchema } from "@angular-devki
 import { join } from "node:path";
 import { lastValueFrom, of } from "rxjs";
 import { PACKAGE_ROOT } from "../version";
+import { paint } from "./output";
 
 /** A schematic's result, not yet on disk, and how to run its follow-up tasks. */
 export interface SchematicRun {
@@ -41,4 +42,15 @@ export async function runSchematic(
       await lastValueFrom(engine.executePostTasks(), { defaultValue: undefined });
     },
   };
+}
+
+/** A logger for a schematic run that prints its warnings and errors on stderr (info is noise). */
+export function warningsToStderr(): logging.Logger {
+  const logger = new logging.Logger("quickscale");
+  logger.subscribe((entry) => {
+    if (entry.level === "warn" || entry.level === "error" || entry.level === "fatal") {
+      process.stderr.write(`${paint(process.stderr, "yellow", "warning:")} ${entry.message}\n`);
+    }
+  });
+  return logger;
 }

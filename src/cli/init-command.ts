@@ -1,4 +1,3 @@
-import { logging } from "@angular-devkit/core";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -8,9 +7,9 @@ import { messageOf } from "../errors";
 import { assertValidProjectName } from "../project-name";
 import { touchedPaths } from "../validate-tree";
 import { UsageError } from "./args";
-import { runSchematic } from "./engine";
+import { runSchematic, warningsToStderr } from "./engine";
 import { faultHookFromEnv } from "./fault-hook";
-import { InitInput } from "./init-flags";
+import { InitInput } from "./flags";
 import { paint } from "./output";
 
 /** `quickscale init <name>`: returns the exit code; throws on failure with a one-line message. */
@@ -22,7 +21,7 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   const parent = dirname(target);
   const folder = basename(target);
 
-  const logger = new logging.Logger("quickscale");
+  const logger = warningsToStderr();
   const run = await runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger);
   const files: ProjectFile[] = touchedPaths(run.tree).map((path) => ({
     path: path.slice(folder.length + 2),

@@ -1,6 +1,6 @@
 import { oneLine, paint } from "./output";
 import { FlagSpec, parseArgs, UsageError } from "./args";
-import { INIT_FLAGS } from "./init-flags";
+import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS } from "./flags";
 import { messageOf } from "../errors";
 import { QUICKSCALE_VERSION } from "../version";
 
@@ -12,12 +12,14 @@ const GLOBAL_FLAGS: Record<string, FlagSpec> = {
 const USAGE = `Usage: quickscale <command> [options]
 
 Commands:
-  init <name>    Create a production-ready Django 5.2 project in ./<name>
+  init <name>       Create a production-ready Django 5.2 project in ./<name>
+  add <concern>     Add or refresh ${ADDABLE_CONCERNS.join(", ")} in the project here
+  recover           Roll back a QuickScale run that was interrupted in the project here
 
 Options:
 ${flagHelp(GLOBAL_FLAGS)}
 
-Run "quickscale init --help" for the options of init.
+Run "quickscale <command> --help" for the options of a command.
 `;
 
 const INIT_USAGE = `Usage: quickscale init <name> [options]
@@ -27,6 +29,16 @@ package name, such as "myapp".
 
 Options:
 ${flagHelp(INIT_FLAGS)}
+`;
+
+const ADD_USAGE = `Usage: quickscale add <concern> [options]
+
+Add a concern to the QuickScale project in the current folder, or refresh it: its files
+are written where they are missing or unchanged since QuickScale wrote them. Concerns:
+${ADDABLE_CONCERNS.join(", ")}.
+
+Options:
+${flagHelp(ADD_FLAGS)}
 `;
 
 /** The bin: returns the exit code (0 done, 1 failed, 2 bad usage). Errors are one line. */
@@ -63,10 +75,39 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         cwd,
       );
     }
+    if (command === "add") {
+      const { positionals, flags } = parseArgs(rest, ADD_FLAGS);
+      if (flags["help"] === true) {
+        process.stdout.write(ADD_USAGE);
+        return 0;
+      }
+      const [concern, ...extra] = positionals;
+      if (concern === undefined || extra.length > 0 || !isAddable(concern)) {
+        throw new UsageError(
+          `${concern === undefined ? "Missing concern" : `Unknown concern "${positionals.join(" ")}"`}: quickscale add <${ADDABLE_CONCERNS.join("|")}>.`,
+        );
+      }
+      const { runAdd } = await import("./add-command");
+      return await runAdd(
+        {
+          concern,
+          overwrite: flags["overwrite"] === true,
+          dryRun: flags["dry-run"] === true,
+          allowDirty: flags["allow-dirty"] === true,
+        },
+        cwd,
+      );
+    }
+    if (command === "recover") {
+      parseArgs(rest, {});
+      const { runRecover } = await import("./add-command");
+      return runRecover(cwd);
+    }
     throw new UsageError(`Unknown command "${command}". Run "quickscale --help".`);
   } catch (error) {
     const usage = error instanceof UsageError;
-    const hint = usage && command === "init" ? ' Run "quickscale init --help".' : "";
+    const hint =
+      usage && (command === "init" || command === "add") ? ` Run "quickscale ${command} --help".` : "";
     process.stderr.write(`${paint(process.stderr, "red", "error:")} ${oneLine(messageOf(error))}${hint}\n`);
     return usage ? 2 : 1;
   }
@@ -83,4 +124,8 @@ function flagHelp(specs: Record<string, FlagSpec>): string {
         `  ${`--${name}${spec.value ? ` <${spec.value}>` : ""}`.padEnd(20)} ${spec.description}`,
     )
     .join("\n");
+}
+
+function isAddable(concern: string): concern is (typeof ADDABLE_CONCERNS)[number] {
+  return (ADDABLE_CONCERNS as readonly string[]).includes(concern);
 }

@@ -1,0 +1,203 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { removeDir, sha256, snapshot, tempDir } from "./support/files";
+import { baseEnv, describeRun, run, runBin, RunResult } from "./support/process";
+
+const TIMEOUT_MS = 60_000;
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "QuickScale Tests",
+  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
+  GIT_COMMITTER_NAME: "QuickScale Tests",
+  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
+};
+
+function expectSuccess(result: RunResult): void {
+  expect(result.code).withContext(describeRun(result)).toBe(0);
+}
+
+function lines(text: string): string[] {
+  return text.split("\n").filter((line) => line !== "");
+}
+
+/**
+ * `quickscale add <concern>` on a project the user has (or has not) changed: it restores
+ * what is missing, does nothing twice, guards the user's edits and uncommitted work, and
+ * commits through a journal that a failure or a SIGKILL cannot leave half-applied.
+ */
+describe("quickscale add", () => {
+  let dirs: string[] = [];
+  let project = "";
+
+  const git = (...args: string[]): Promise<RunResult> =>
+    run("git", args, { cwd: project, env: baseEnv(GIT_ENV), timeoutMs: TIMEOUT_MS });
+  const add = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+    runBin(["add", ...args], project, { ...GIT_ENV, ...env });
+  /** The project with git's own folder left out: git's index changes with every status. */
+  const state = (): string[] =>
+    snapshot(project).filter((line) => !line.startsWith(".git/") && line !== ".git");
+  const commitAll = async (message: string): Promise<void> => {
+    expectSuccess(await git("add", "-A"));
+    expectSuccess(await git("commit", "-qm", message));
+  };
+
+  beforeEach(async () => {
+    const dir = tempDir("add");
+    dirs.push(dir);
+    expectSuccess(await runBin(["init", "shop"], dir, GIT_ENV));
+    project = join(dir, "shop");
+  }, TIMEOUT_MS);
+
+  afterEach(() => {
+    dirs.forEach(removeDir);
+    dirs = [];
+  });
+
+  it(
+    "restores a deleted file exactly, and has nothing to do the second time",
+    async () => {
+      const original = readFileSync(join(project, ".editorconfig"));
+      rmSync(join(project, ".editorconfig"));
+      await commitAll("Remove .editorconfig");
+
+      const dry = await add(["quality", "--dry-run"]);
+      expectSuccess(dry);
+      expect(dry.stdout).toContain("CREATE .editorconfig");
+      expect(existsSync(join(project, ".editorconfig"))).toBeFalse();
+
+      const result = await add(["quality"]);
+      expectSuccess(result);
+      expect(result.stdout).toContain("CREATE .editorconfig");
+      expect(readFileSync(join(project, ".editorconfig"))).toEqual(original);
+      const status = await git("status", "--porcelain");
+      // The restored file is new to git; the manifest already recorded its hash.
+      expect(status.stdout).toBe("?? .editorconfig\n");
+
+      const again = await add(["quality", "--allow-dirty"]);
+      expectSuccess(again);
+      expect(again.stdout).toBe("Nothing to do: quality is up to date.\n");
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "updates a file QuickScale wrote and the user did not change, showing the diff in a dry run",
+    async () => {
+      // As if an older QuickScale had written another .editorconfig: same hash in the manifest.
+      const older = "root = true\n";
+      writeFileSync(join(project, ".editorconfig"), older);
+      const manifestPath = join(project, ".quickscale.json");
+      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: Record<string, string> };
+      manifest.files[".editorconfig"] = sha256(older);
+      writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+      await commitAll("An older .editorconfig");
+
+      const dry = await add(["quality", "--dry-run"]);
+      expectSuccess(dry);
+      expect(dry.stdout).toContain("UPDATE .editorconfig");
+      expect(dry.stdout).toContain("--- .editorconfig\n+++ .editorconfig\n@@");
+      expect(readFileSync(join(project, ".editorconfig"), "utf8")).toBe(older);
+
+      expectSuccess(await add(["quality"]));
+      expect(readFileSync(join(project, ".editorconfig"), "utf8")).not.toBe(older);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "stops with the diff on a file the user changed, and replaces it with --overwrite",
+    async () => {
+      const gitignore = join(project, ".gitignore");
+      writeFileSync(gitignore, `${readFileSync(gitignore, "utf8")}notes/\n`);
+      await commitAll("Ignore notes");
+      const before = state();
+
+      const refused = await add(["quality"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("+++ .gitignore");
+      expect(refused.stderr).toContain("-notes/");
+      const last = lines(refused.stderr).pop() ?? "";
+      expect(last).toMatch(/^error: A file QuickScale wrote changed since: \.gitignore\. .*--overwrite/);
+      expect(state()).toEqual(before);
+
+      expectSuccess(await add(["quality", "--overwrite"]));
+      expect(readFileSync(gitignore, "utf8")).not.toContain("notes/");
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "refuses uncommitted changes unless --allow-dirty",
+    async () => {
+      rmSync(join(project, ".editorconfig"));
+      const before = state();
+      const refused = await add(["quality"]);
+      expect(refused.code).toBe(1);
+      expect(lines(refused.stderr)).toEqual([jasmine.stringMatching(/uncommitted changes: .*--allow-dirty/)]);
+      expect(state()).toEqual(before);
+      expectSuccess(await add(["quality", "--allow-dirty"]));
+      expect(existsSync(join(project, ".editorconfig"))).toBeTrue();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "refuses, with one line and nothing written, outside a project, a corrupt or newer manifest, an unknown concern",
+    async () => {
+      const expectRefused = async (cwd: string, args: string[], message: RegExp): Promise<void> => {
+        const before = snapshot(cwd);
+        const result = await runBin(args, cwd, GIT_ENV);
+        expect(result.code).withContext(describeRun(result)).not.toBe(0);
+        expect(lines(result.stderr).length).withContext(result.stderr).toBe(1);
+        expect(result.stderr).toMatch(message);
+        expect(snapshot(cwd)).toEqual(before);
+      };
+      const outside = tempDir("add-outside");
+      dirs.push(outside);
+      await expectRefused(outside, ["add", "quality"], /Not a QuickScale project/);
+      await expectRefused(project, ["add", "billing"], /Unknown concern "billing"/);
+      await expectRefused(project, ["add"], /Missing concern/);
+
+      const manifestPath = join(project, ".quickscale.json");
+      const manifest = readFileSync(manifestPath, "utf8");
+      writeFileSync(manifestPath, manifest.slice(0, 40));
+      await expectRefused(project, ["add", "quality", "--allow-dirty"], /\.quickscale\.json is corrupt/);
+      writeFileSync(manifestPath, manifest.replace(/"quickscale": "[^"]+"/, '"quickscale": "99.0.0"'));
+      await expectRefused(project, ["add", "quality", "--allow-dirty"], /newer than this QuickScale/);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "leaves the project as it was when a write fails, or after a SIGKILL once the next run recovers",
+    async () => {
+      rmSync(join(project, ".editorconfig"));
+      rmSync(join(project, ".gitignore"));
+      await commitAll("Remove two quality files");
+      const before = state();
+
+      const failed = await add(["quality"], { QUICKSCALE_TEST_FAULT: "fail-write:1" });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/Injected write failure/);
+      expect(state()).toEqual(before);
+
+      const killed = await add(["quality"], { QUICKSCALE_TEST_FAULT: "kill:1" });
+      expect(killed.signal).toBe("SIGKILL");
+      expect(readdirSync(project)).toContain(".quickscale-journal");
+      expect(state()).not.toEqual(before);
+
+      const recovered = await runBin(["recover"], project);
+      expectSuccess(recovered);
+      expect(recovered.stdout).toMatch(/Rolled back an interrupted QuickScale run \(\d+ files restored\)/);
+      expect(state()).toEqual(before);
+
+      // The next add recovers by itself too, then applies.
+      await add(["quality"], { QUICKSCALE_TEST_FAULT: "kill:1" });
+      const next = await add(["quality"]);
+      expectSuccess(next);
+      expect(next.stdout).toContain("Rolled back an interrupted QuickScale run");
+      expect(existsSync(join(project, ".editorconfig"))).toBeTrue();
+      expect(existsSync(join(project, ".quickscale-journal"))).toBeFalse();
+    },
+    TIMEOUT_MS,
+  );
+});
