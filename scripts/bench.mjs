@@ -1,0 +1,169 @@
+// Times whole processes side by side, in one run on one machine: `quickscale init` (our
+// bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
+// `django-admin startproject`, and `node -e 0`, the floor of any Node.js program. Prints
+// the median, min and max of wall time and peak memory (RSS) of each, and the ratios.
+//
+//   npm run bench [-- --runs 15] [-- --warmup 3]
+//
+// Never part of `npm test`: timings are reported, not asserted.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+const RUNS = option("runs", 10);
+const WARMUP = option("warmup", 2);
+const TIME = "/usr/bin/time";
+
+if (!existsSync(TIME)) {
+  console.error("bench needs GNU time at /usr/bin/time (Debian: apt-get install time).");
+  process.exit(1);
+}
+if (!existsSync(join(root, "dist", "src", "cli", "main.js"))) {
+  console.error('Build first: "npm run build".');
+  process.exit(1);
+}
+
+const { ensureVenv } = await import(join(root, "dist", "test", "e2e", "support", "python-env.js"));
+
+/** One whole-process measurement: wall time (ms, from our clock) and peak RSS (MiB, from GNU time). */
+function measure(command, commandArgs, cwd) {
+  const rssFile = join(cwd, ".rss");
+  const start = process.hrtime.bigint();
+  const result = spawnSync(TIME, ["-f", "%M", "-o", rssFile, command, ...commandArgs], {
+    cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${commandArgs.join(" ")} failed:\n${result.stderr}`);
+  }
+  const rssMiB = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024;
+  rmSync(rssFile);
+  return { wallMs, rssMiB };
+}
+
+function countFiles(dir) {
+  let count = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === ".git" || entry.name === ".rss") continue;
+    count += entry.isDirectory() ? countFiles(join(dir, entry.name)) : 1;
+  }
+  return count;
+}
+
+const stats = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+};
+
+// --- What is measured -------------------------------------------------------------------
+const scratch = mkdtempSync(join(tmpdir(), "qs-bench-"));
+const django = await ensureVenv(["Django>=5.2,<6.0"]);
+const consumer = prepareStockCli();
+
+const cases = [
+  { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
+  {
+    name: "django-admin startproject",
+    run: (dir) => measure(django.bin("django-admin"), ["startproject", "myapp", "."], dir),
+    files: (dir) => countFiles(dir),
+  },
+  {
+    name: "quickscale init",
+    run: (dir) =>
+      measure(process.execPath, [join(root, "bin", "quickscale.js"), "init", "myapp", "--skip-git"], dir),
+    files: (dir) => countFiles(join(dir, "myapp")),
+  },
+  {
+    name: "schematics quickscale:init",
+    run: (dir) =>
+      measure(
+        process.execPath,
+        [join(consumer, "node_modules", ".bin", "schematics"), "quickscale:init", "myapp", "--skip-git"],
+        dir,
+      ),
+    files: (dir) => countFiles(join(dir, "myapp")),
+  },
+];
+
+/** The packed package and the stock CLI installed side by side, cached under .cache/bench. */
+function prepareStockCli() {
+  const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+  const dir = join(root, ".cache", "bench", "consumer");
+  mkdirSync(dir, { recursive: true });
+  const tarball = join(dir, `quickscale-${version}.tgz`);
+  rmSync(tarball, { force: true });
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, stdio: "ignore" });
+  if (!existsSync(join(dir, "package.json"))) {
+    execFileSync("npm", ["init", "-y"], { cwd: dir, stdio: "ignore" });
+  }
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      tarball,
+      "@angular-devkit/schematics-cli@21.2.30",
+    ],
+    { cwd: dir, stdio: "ignore" },
+  );
+  return dir;
+}
+
+// --- Run --------------------------------------------------------------------------------
+const results = [];
+for (const benchCase of cases) {
+  const walls = [];
+  const rss = [];
+  let files = 0;
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const dir = join(scratch, `${results.length}-${i}`);
+    mkdirSync(dir);
+    const { wallMs, rssMiB } = benchCase.run(dir);
+    if (i >= WARMUP) {
+      walls.push(wallMs);
+      rss.push(rssMiB);
+    }
+    files = benchCase.files(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.push({ name: benchCase.name, files, wall: stats(walls), rss: stats(rss) });
+}
+rmSync(scratch, { recursive: true, force: true });
+
+// --- Report -----------------------------------------------------------------------------
+const pad = (text, width) => String(text).padEnd(width);
+const num = (value, digits = 0) => value.toFixed(digits).padStart(6);
+console.log(
+  `${cpus().length} CPUs, Node ${process.version}; ${RUNS} runs after ${WARMUP} warm-up runs, whole processes.\n`,
+);
+console.log(`${pad("command", 30)} files   wall ms: median    min    max   peak MiB: median    min    max`);
+for (const r of results) {
+  console.log(
+    `${pad(r.name, 30)} ${String(r.files).padStart(5)}            ${num(r.wall.median)} ${num(r.wall.min)} ${num(r.wall.max)}              ${num(r.rss.median, 1)} ${num(r.rss.min, 1)} ${num(r.rss.max, 1)}`,
+  );
+}
+const by = Object.fromEntries(results.map((r) => [r.name, r]));
+const ratio = (a, b) =>
+  `${(by[a].wall.median / by[b].wall.median).toFixed(2)}x time, ${(by[a].rss.median / by[b].rss.median).toFixed(2)}x memory`;
+console.log("\nratios of medians:");
+for (const [a, b] of [
+  ["quickscale init", "django-admin startproject"],
+  ["quickscale init", "node -e 0"],
+  ["schematics quickscale:init", "quickscale init"],
+  ["django-admin startproject", "node -e 0"],
+]) {
+  console.log(`  ${pad(a, 28)} / ${pad(b, 26)} ${ratio(a, b)}`);
+}
