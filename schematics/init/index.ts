@@ -30,6 +30,8 @@ export const PROJECT_CONCERNS = [
   "frontend",
   "pytest",
   "quality",
+  "docker",
+  "ci",
 ] as const;
 
 /**

@@ -7,7 +7,11 @@ import { PACKAGE_ROOT } from "../../../src/version";
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 
 /** The public concerns and one file each writes. */
-const CONCERNS: [string, string][] = [["quality", ".editorconfig"]];
+const CONCERNS: [string, string][] = [
+  ["quality", ".editorconfig"],
+  ["docker", "Dockerfile"],
+  ["ci", ".github/workflows/ci.yml"],
+];
 
 /** A generated project, rooted at the tree root as the concerns see it. */
 async function generatedProject(): Promise<Tree> {

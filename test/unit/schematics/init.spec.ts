@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { contentHash, Manifest } from "../../../src/manifest";
 import { Schema } from "../../../schematics/init/schema";
+import { PROJECT_CONCERNS } from "../../../schematics/init";
 import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/version";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
@@ -46,6 +47,13 @@ describe("init", () => {
       ".editorconfig",
       "README.md",
       ".quickscale.json",
+      ".pre-commit-config.yaml",
+      "Dockerfile",
+      ".dockerignore",
+      "docker-compose.yml",
+      ".github/workflows/ci.yml",
+      ".github/workflows/deploy.yml",
+      ".github/dependabot.yml",
     ]) {
       expect(tree.files).withContext(path).toContain(`/shop/${path}`);
     }
@@ -89,15 +97,7 @@ describe("init", () => {
     const manifest = manifestOf(tree);
     expect(manifest.quickscale).toBe(QUICKSCALE_VERSION);
     expect(manifest.options).toEqual({ name: "shop" });
-    expect(Object.keys(manifest.concerns)).toEqual([
-      "core",
-      "docs",
-      "frontend",
-      "pytest",
-      "quality",
-      "settings",
-      "users",
-    ]);
+    expect(Object.keys(manifest.concerns)).toEqual([...PROJECT_CONCERNS].sort());
     const written = tree.files
       .filter((path) => path !== "/shop/.quickscale.json")
       .map((path) => path.slice(6));

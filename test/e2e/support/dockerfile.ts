@@ -1,0 +1,430 @@
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, posix } from "node:path";
+import { describeRun, run, RunResult } from "./process";
+
+/** One instruction of a Dockerfile, its continuation lines joined. */
+export interface DockerInstruction {
+  /** Upper case: `FROM`, `RUN`, `COPY`, … */
+  keyword: string;
+  /** Everything after the keyword, comments inside continuations removed. */
+  args: string;
+  /** 1-based line of the keyword. */
+  line: number;
+}
+
+/** A build stage: its `FROM` and the instructions up to the next one. */
+export interface DockerStage {
+  image: string;
+  name?: string;
+  instructions: DockerInstruction[];
+}
+
+/** A parsed Dockerfile: instructions before the first `FROM` (global `ARG`s) and its stages. */
+export interface Dockerfile {
+  globals: DockerInstruction[];
+  stages: DockerStage[];
+}
+
+/**
+ * Parses a Dockerfile the way BuildKit reads it for these checks: `\` continues a line,
+ * comment lines (also inside a continuation) and parser directives are dropped.
+ */
+export function parseDockerfile(text: string): Dockerfile {
+  const instructions: DockerInstruction[] = [];
+  let pending: { parts: string[]; line: number } | undefined;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const trimmed = raw.trim();
+    if (trimmed.startsWith("#") || (trimmed === "" && pending === undefined)) {
+      return;
+    }
+    const continued = /\\\s*$/.test(raw);
+    const part = continued ? raw.replace(/\\\s*$/, "") : raw;
+    if (pending === undefined) {
+      pending = { parts: [part], line: index + 1 };
+    } else {
+      pending.parts.push(part);
+    }
+    if (!continued) {
+      const joined = pending.parts.join(" ").trim();
+      const match = /^(\S+)\s*([\s\S]*)$/.exec(joined);
+      if (match !== null) {
+        instructions.push({
+          keyword: (match[1] ?? "").toUpperCase(),
+          args: (match[2] ?? "").replace(/\s+/g, " ").trim(),
+          line: pending.line,
+        });
+      }
+      pending = undefined;
+    }
+  });
+  const dockerfile: Dockerfile = { globals: [], stages: [] };
+  for (const instruction of instructions) {
+    if (instruction.keyword === "FROM") {
+      const words = instruction.args.split(" ").filter((word) => !word.startsWith("--"));
+      const [image = "", as, name] = words;
+      dockerfile.stages.push({
+        image,
+        ...(as?.toUpperCase() === "AS" && name !== undefined ? { name } : {}),
+        instructions: [],
+      });
+    } else {
+      (dockerfile.stages.at(-1)?.instructions ?? dockerfile.globals).push(instruction);
+    }
+  }
+  return dockerfile;
+}
+
+/** The argv of an exec-form instruction (`["gunicorn", …]`), or undefined for the shell form. */
+export function execForm(args: string): string[] | undefined {
+  if (!args.startsWith("[")) {
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(args);
+    return Array.isArray(value) && value.every((item): item is string => typeof item === "string")
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `HEALTHCHECK [--option=value …] CMD …`: its options and its command. */
+export function parseHealthcheck(args: string): { options: Record<string, string>; command: string } {
+  const match = /^((?:--[a-z-]+=\S+\s+)*)CMD\s+([\s\S]+)$/i.exec(args);
+  if (match === null) {
+    throw new Error(`Not a HEALTHCHECK with a CMD: ${args}`);
+  }
+  const options: Record<string, string> = {};
+  for (const option of (match[1] ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "")) {
+    const [key = "", value = ""] = option.replace(/^--/, "").split("=");
+    options[key] = value;
+  }
+  return { options, command: match[2] ?? "" };
+}
+
+/**
+ * The `KEY=value` pairs of an `ENV`, `ARG` or `LABEL` instruction (quotes removed,
+ * `$VAR` and `${VAR}` expanded from `vars`). An `ARG` without a value gives an empty one.
+ */
+export function keyValues(args: string, vars: Record<string, string | undefined>): [string, string][] {
+  const pairs: [string, string][] = [];
+  const pattern = /([A-Za-z_][A-Za-z0-9_.-]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g;
+  for (const match of args.matchAll(pattern)) {
+    const [, key = "", raw] = match;
+    if (raw === undefined) {
+      pairs.push([key, ""]);
+    } else if (raw.startsWith("'")) {
+      pairs.push([key, raw.slice(1, -1)]);
+    } else {
+      const unquoted = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
+      pairs.push([key, expandVariables(unquoted, vars)]);
+    }
+  }
+  return pairs;
+}
+
+function expandVariables(text: string, vars: Record<string, string | undefined>): string {
+  return text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_whole, braced: string | undefined, bare: string | undefined) => vars[braced ?? bare ?? ""] ?? "",
+  );
+}
+
+/**
+ * Whether `.dockerignore` (its text) leaves the context path `relative` out of the build
+ * context, with Docker's rules: patterns are relative to the context root, `*` and `?` stop
+ * at `/`, `**` spans folders, a pattern that matches a folder excludes what is inside it,
+ * `!` re-includes, and the last matching pattern decides.
+ */
+export function dockerignoreMatcher(text: string): (relative: string) => boolean {
+  const rules = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const include = line.startsWith("!");
+      const pattern = posix.normalize((include ? line.slice(1) : line).trim()).replace(/^\/+|\/+$/g, "");
+      return { include, regex: patternRegex(pattern.replace(/^\.\//, "")) };
+    });
+  return (relative) => {
+    const parts = relative.split("/");
+    const candidates = parts.map((_part, index) => parts.slice(0, index + 1).join("/"));
+    let excluded = false;
+    for (const rule of rules) {
+      if (candidates.some((candidate) => rule.regex.test(candidate))) {
+        excluded = !rule.include;
+      }
+    }
+    return excluded;
+  };
+}
+
+function patternRegex(pattern: string): RegExp {
+  let source = "";
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern.charAt(index);
+    if (char === "*" && pattern.charAt(index + 1) === "*") {
+      index++;
+      if (pattern.charAt(index + 1) === "/") {
+        index++;
+        source += "(?:.*/)?";
+      } else {
+        source += ".*";
+      }
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else if (char === "[") {
+      const end = pattern.indexOf("]", index + 1);
+      if (end === -1) {
+        source += "\\[";
+      } else {
+        source += `[${pattern.slice(index + 1, end).replace(/^!/, "^")}]`;
+        index = end;
+      }
+    } else if (char === "\\" && index + 1 < pattern.length) {
+      index++;
+      source += escapeRegex(pattern.charAt(index));
+    } else {
+      source += escapeRegex(char);
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Every file of `root` that a build context with this `.dockerignore` would hold, sorted. */
+export function buildContextFiles(root: string, dockerignore: string): string[] {
+  const excluded = dockerignoreMatcher(dockerignore);
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      if (excluded(relative)) {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        walk(join(dir, entry.name), relative);
+      } else {
+        files.push(relative);
+      }
+    }
+  };
+  walk(root, "");
+  return files.sort();
+}
+
+/** Where a local stand-in for `docker build` runs the build steps of a Dockerfile. */
+export interface LocalBuildOptions {
+  dockerfile: Dockerfile;
+  /** The build context (the project folder). */
+  context: string;
+  /** Its `.dockerignore`, applied to `COPY` from the context. */
+  dockerignore: string;
+  /** An empty folder standing in for the image's file system: `/app` becomes `<root>/app`. */
+  root: string;
+  /** The environment of the base image (PATH holding its `python`, a pip cache, …). */
+  env: NodeJS.ProcessEnv;
+  /** `--build-arg` values. */
+  buildArgs?: Record<string, string>;
+  /** `RUN` commands this machine must not run (creating system users, …): skipped and listed. */
+  skip: (command: string) => boolean;
+  timeoutMs: number;
+}
+
+/** What a local build did, and what its last stage would run. */
+export interface LocalBuild {
+  /** The `RUN` commands that ran, with their results (all succeeded). */
+  ran: { line: number; command: string; result: RunResult }[];
+  skipped: { line: number; command: string }[];
+  /** The last stage's environment (its `ENV` values, container paths mapped). */
+  env: NodeJS.ProcessEnv;
+  /** The last stage's working directory, mapped. */
+  workdir: string;
+  /** Maps the container paths the Dockerfile uses (its `WORKDIR`s, `COPY` targets) into `root`. */
+  mapPaths(text: string): string;
+}
+
+/**
+ * Runs a Dockerfile's build steps on this machine instead of in Docker: every stage shares
+ * one file system under `root`, into which the paths the Dockerfile names are mapped;
+ * `WORKDIR`, `ENV`, `ARG`, `COPY` (from the context, honouring `.dockerignore`, or
+ * `--from` another stage) and `RUN` are carried out, the other instructions recorded.
+ * Fails at the first step that fails, naming its line.
+ */
+export async function runDockerfileLocally(options: LocalBuildOptions): Promise<LocalBuild> {
+  // The image's `/`: the working directory of the steps before the first WORKDIR.
+  mkdirSync(options.root, { recursive: true });
+  const containerPaths = containerRoots(options.dockerfile);
+  const mapPaths = (text: string): string =>
+    containerPaths.reduce(
+      (result, path) =>
+        result.replace(
+          new RegExp(`(^|[\\s"'=:])${escapeRegex(path)}(?=$|[\\s"'/:])`, "g"),
+          (_whole, before: string) => `${before}${join(options.root, path)}`,
+        ),
+      text,
+    );
+  const build: LocalBuild = { ran: [], skipped: [], env: {}, workdir: options.root, mapPaths };
+  const globalArgs: Record<string, string> = {};
+  for (const instruction of options.dockerfile.globals.filter((item) => item.keyword === "ARG")) {
+    for (const [key, value] of keyValues(instruction.args, globalArgs)) {
+      globalArgs[key] = options.buildArgs?.[key] ?? value;
+    }
+  }
+  for (const stage of options.dockerfile.stages) {
+    const env: NodeJS.ProcessEnv = { ...options.env };
+    const args: Record<string, string> = {};
+    let workdir = options.root;
+    let shell = ["/bin/sh", "-c"];
+    for (const instruction of stage.instructions) {
+      const where = `Dockerfile line ${instruction.line} (${instruction.keyword} ${instruction.args})`;
+      const vars = { ...env, ...args };
+      switch (instruction.keyword) {
+        case "ARG":
+          for (const [key, value] of keyValues(instruction.args, vars)) {
+            args[key] = options.buildArgs?.[key] ?? globalArgs[key] ?? value;
+          }
+          break;
+        case "ENV":
+          for (const [key, value] of keyValues(instruction.args, vars)) {
+            env[key] = mapPaths(value);
+          }
+          break;
+        case "WORKDIR":
+          workdir = instruction.args.startsWith("/")
+            ? mapPaths(instruction.args)
+            : join(workdir, instruction.args);
+          mkdirSync(workdir, { recursive: true });
+          break;
+        case "SHELL":
+          shell = execForm(instruction.args) ?? shell;
+          break;
+        case "COPY":
+        case "ADD":
+          copyInstruction(instruction, workdir, options, mapPaths, where);
+          break;
+        case "RUN": {
+          if (/^--/.test(instruction.args)) {
+            throw new Error(`${where}: RUN flags are not supported by the local build`);
+          }
+          if (options.skip(instruction.args)) {
+            build.skipped.push({ line: instruction.line, command: instruction.args });
+            break;
+          }
+          const argv = execForm(instruction.args) ?? [...shell, mapPaths(instruction.args)];
+          const [command = "", ...rest] = argv;
+          const result = await run(command, rest, {
+            cwd: workdir,
+            env: { ...env, ...args },
+            timeoutMs: options.timeoutMs,
+          });
+          if (result.code !== 0) {
+            throw new Error(`${where} failed:\n${describeRun(result)}`);
+          }
+          build.ran.push({ line: instruction.line, command: instruction.args, result });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    build.env = env;
+    build.workdir = workdir;
+  }
+  return build;
+}
+
+/** The absolute container paths a Dockerfile writes to: its `WORKDIR`s and `COPY` targets and sources. */
+function containerRoots(dockerfile: Dockerfile): string[] {
+  const paths = new Set<string>();
+  for (const stage of dockerfile.stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.keyword === "WORKDIR" && instruction.args.startsWith("/")) {
+        paths.add(posix.normalize(instruction.args));
+      }
+      if (instruction.keyword === "COPY" || instruction.keyword === "ADD") {
+        const { from, paths: copyPaths } = copyArgs(instruction.args);
+        const dest = copyPaths.at(-1);
+        if (dest?.startsWith("/") === true) {
+          paths.add(posix.normalize(dest).replace(/\/$/, ""));
+        }
+        if (from !== undefined) {
+          copyPaths.slice(0, -1).forEach((source) => paths.add(posix.normalize(source).replace(/\/$/, "")));
+        }
+      }
+    }
+  }
+  // Longest first, so /opt/venv/bin is mapped before /opt/venv would be.
+  return [...paths].filter((path) => path !== "/").sort((a, b) => b.length - a.length);
+}
+
+function copyArgs(args: string): { from?: string; paths: string[] } {
+  const words = args.split(" ").filter((word) => word !== "");
+  const flags = words.filter((word) => word.startsWith("--"));
+  const from = flags.find((flag) => flag.startsWith("--from="))?.slice("--from=".length);
+  const rest = words.filter((word) => !word.startsWith("--")).join(" ");
+  const paths = execForm(rest) ?? rest.split(" ");
+  return from === undefined ? { paths } : { from, paths };
+}
+
+function copyInstruction(
+  instruction: DockerInstruction,
+  workdir: string,
+  options: LocalBuildOptions,
+  mapPaths: (text: string) => string,
+  where: string,
+): void {
+  const { from, paths } = copyArgs(instruction.args);
+  const dest = paths.at(-1);
+  const sources = paths.slice(0, -1);
+  if (dest === undefined || sources.length === 0) {
+    throw new Error(`${where}: no source or no destination`);
+  }
+  const target = dest.startsWith("/") ? mapPaths(posix.normalize(dest)) : join(workdir, dest);
+  const intoFolder = dest.endsWith("/") || dest === "." || sources.length > 1;
+  if (from !== undefined) {
+    for (const source of sources) {
+      const mapped = mapPaths(posix.normalize(source));
+      if (mapped !== target) {
+        cpSync(mapped, target, { recursive: true });
+      }
+    }
+    return;
+  }
+  const excluded = dockerignoreMatcher(options.dockerignore);
+  for (const source of sources) {
+    if (/[*?[]/.test(source)) {
+      throw new Error(`${where}: wildcards in COPY sources are not supported by the local build`);
+    }
+    const relative = posix.normalize(source).replace(/^\.\/?|\/$/g, "");
+    const path = join(options.context, relative);
+    if (relative !== "" && excluded(relative)) {
+      throw new Error(`${where}: ${source} is excluded by .dockerignore`);
+    }
+    if (!existsSync(path)) {
+      throw new Error(`${where}: ${source} is not in the build context`);
+    }
+    if (statSync(path).isDirectory()) {
+      for (const file of buildContextFiles(path, "")) {
+        const inContext = relative === "" ? file : `${relative}/${file}`;
+        if (!excluded(inContext)) {
+          mkdirSync(dirname(join(target, file)), { recursive: true });
+          copyFileSync(join(path, file), join(target, file));
+        }
+      }
+    } else {
+      const file = intoFolder ? join(target, posix.basename(relative)) : target;
+      mkdirSync(dirname(file), { recursive: true });
+      copyFileSync(path, file);
+    }
+  }
+}
