@@ -22,7 +22,16 @@ export default tseslint.config(
   {
     files: ["**/*.mjs", "bin/*.js"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        require: "readonly",
+        __dirname: "readonly",
+        module: "readonly",
+        __filename: "readonly",
+      },
+    },
   },
   { files: ["bin/*.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
 );

@@ -7,7 +7,6 @@ import {
   Tree,
 } from "@angular-devkit/schematics";
 import { lastValueFrom } from "rxjs";
-import { unifiedDiff } from "./diff";
 import { contentHash, readManifest, recordConcern } from "./manifest";
 import { templateFiles, TemplateValues } from "./templates";
 import { touchedPaths, validateTree } from "./validate-tree";
@@ -30,6 +29,8 @@ export interface ConcernParts {
   values?: TemplateValues;
   /** Edits of files shared with other concerns, run after the files are written. */
   steps?: (project: ConcernContext) => Rule[];
+  /** Files of `files/` (project paths, e.g. `tests/test_mfa.py`) not to write this time. */
+  skip?: readonly string[];
 }
 
 /**
@@ -51,7 +52,7 @@ export function concern(name: string, options: ConcernOptions, parts: ConcernPar
     const values = { ...parts.values, name: project.name };
     const before = contentsOf(tree, touchedPaths(tree));
     return chain([
-      writeConcernFiles(values, project.overwrite),
+      writeConcernFiles(values, project.overwrite, parts.skip ?? []),
       ...(parts.steps?.(project) ?? []),
       recordConcern(name),
       // Only what this concern changed: inside init, earlier concerns were checked already.
@@ -88,13 +89,13 @@ export class ChangedFilesError extends SchematicsException {
 }
 
 /** Merges the concern's rendered `files/` into the tree, guarding the user's changes. */
-function writeConcernFiles(values: TemplateValues, overwrite: boolean): Rule {
+function writeConcernFiles(values: TemplateValues, overwrite: boolean, skip: readonly string[]): Rule {
   return async (tree: Tree, context: SchematicContext) => {
     const manifest = readManifest(tree);
     const rendered = await lastValueFrom(callSource(templateFiles(values), context));
-    const diffs: string[] = [];
+    const conflicts: [string, string, string][] = [];
     rendered.visit((path, entry) => {
-      if (!entry) {
+      if (!entry || skip.includes(path.replace(/^\//, ""))) {
         return;
       }
       const current = tree.read(path);
@@ -105,14 +106,18 @@ function writeConcernFiles(values: TemplateValues, overwrite: boolean): Rule {
         if (overwrite || recorded === contentHash(current)) {
           tree.overwrite(path, entry.content);
         } else {
-          diffs.push(
-            unifiedDiff(path.replace(/^\//, ""), current.toString("utf-8"), entry.content.toString("utf-8")),
-          );
+          conflicts.push([
+            path.replace(/^\//, ""),
+            current.toString("utf-8"),
+            entry.content.toString("utf-8"),
+          ]);
         }
       }
     });
-    if (diffs.length > 0) {
-      throw new ChangedFilesError(diffs);
+    if (conflicts.length > 0) {
+      // Loaded only when needed: most runs have nothing to show.
+      const { unifiedDiff } = await import("./diff");
+      throw new ChangedFilesError(conflicts.map(([path, before, after]) => unifiedDiff(path, before, after)));
     }
   };
 }

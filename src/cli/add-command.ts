@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitChanges, recoverProject } from "../commit/journal";
+import { commitChanges, JOURNAL_DIR, recoverProject } from "../commit/journal";
 import { ProjectFile } from "../commit/new-project";
 import { ChangedFilesError } from "../concern";
 import { unifiedDiff } from "../diff";
@@ -24,6 +24,9 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
       `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale add" inside a project made by "quickscale init".`,
     );
   }
+  if (input.dryRun && existsSync(join(root, JOURNAL_DIR))) {
+    throw new Error(`An interrupted QuickScale run left ${JOURNAL_DIR}: run "quickscale recover" first.`);
+  }
   const recovered = recoverProject(root);
   if (recovered !== null) {
     out.write(`Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`);
@@ -34,7 +37,11 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
   const logger = warningsToStderr();
   let files: ProjectFile[];
   try {
-    const run = await runSchematic(input.concern, { overwrite: input.overwrite }, root, logger);
+    const options =
+      input.concern === "auth"
+        ? { overwrite: input.overwrite, mfa: input.mfa }
+        : { overwrite: input.overwrite };
+    const run = await runSchematic(input.concern, options, root, logger);
     files = touchedPaths(run.tree).map((path) => ({
       path: path.slice(1),
       content: run.tree.read(path) ?? Buffer.alloc(0),

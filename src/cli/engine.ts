@@ -1,12 +1,23 @@
-import { logging, normalize, schema, virtualFs } from "@angular-devkit/core";
+import { logging, normalize, virtualFs } from "@angular-devkit/core";
 import { NodeJsSyncHost } from "@angular-devkit/core/node";
-import { formats, HostTree, SchematicEngine, Tree } from "@angular-devkit/schematics";
-import { BuiltinTaskExecutor } from "@angular-devkit/schematics/tasks/node";
-import { NodeModulesEngineHost, validateOptionsWithSchema } from "@angular-devkit/schematics/tools";
+import { HostTree, SchematicEngine, TaskExecutorFactory, Tree } from "@angular-devkit/schematics";
+import { RepositoryInitializerName } from "@angular-devkit/schematics/tasks/repo-init/options";
+import type { RepositoryInitializerTaskFactoryOptions } from "@angular-devkit/schematics/tasks/repo-init/options";
+import { OwnFactoriesEngineHost } from "./own-factories";
 import { join } from "node:path";
 import { lastValueFrom, of } from "rxjs";
 import { PACKAGE_ROOT } from "../version";
 import { paint } from "./output";
+
+/**
+ * The devkit's git task executor, loaded alone: its `tasks/node` index also loads the
+ * package-manager executor and its spinner library, which we never use.
+ */
+const REPOSITORY_INITIALIZER: TaskExecutorFactory<RepositoryInitializerTaskFactoryOptions> = {
+  name: RepositoryInitializerName,
+  create: async (options) =>
+    (await import("@angular-devkit/schematics/tasks/repo-init/executor")).default(options),
+};
 
 /** A schematic's result, not yet on disk, and how to run its follow-up tasks. */
 export interface SchematicRun {
@@ -26,11 +37,10 @@ export async function runSchematic(
   root: string,
   logger: logging.LoggerApi,
 ): Promise<SchematicRun> {
-  const registry = new schema.CoreSchemaRegistry(formats.standardFormats);
-  registry.addPostTransform(schema.transforms.addUndefinedDefaults);
-  const engineHost = new NodeModulesEngineHost();
-  engineHost.registerOptionsTransform(validateOptionsWithSchema(registry));
-  engineHost.registerTaskExecutor(BuiltinTaskExecutor.RepositoryInitializer, { rootDirectory: root });
+  const engineHost = new OwnFactoriesEngineHost();
+  // No JSON-schema validation of the options (ajv is a tenth of our start-up): the bin
+  // builds them itself, typed from the generated schema types, with every field given.
+  engineHost.registerTaskExecutor(REPOSITORY_INITIALIZER, { rootDirectory: root });
   const engine = new SchematicEngine(engineHost);
   const collection = engine.createCollection(join(PACKAGE_ROOT, "collection.json"));
   const schematic = collection.createSchematic(name, false);

@@ -20,8 +20,8 @@ export interface InitInput {
   dryRun: boolean;
 }
 
-/** The concerns `quickscale add` can add to, or refresh in, an existing project. */
-export const ADDABLE_CONCERNS = ["ci", "docker", "quality"] as const;
+/** The concerns and modules `quickscale add` can add to, or refresh in, an existing project. */
+export const ADDABLE_CONCERNS = ["auth", "ci", "docker", "quality"] as const;
 
 export const ADD_FLAGS: Record<string, FlagSpec> = {
   overwrite: {
@@ -36,6 +36,10 @@ export const ADD_FLAGS: Record<string, FlagSpec> = {
     type: "boolean",
     description: "Run even if the git working tree has uncommitted changes.",
   },
+  mfa: {
+    type: "boolean",
+    description: "auth only: add two-factor authentication (TOTP and recovery codes).",
+  },
   help: { type: "boolean", description: "Show this help." },
 };
 
@@ -45,4 +49,5 @@ export interface AddInput {
   overwrite: boolean;
   dryRun: boolean;
   allowDirty: boolean;
+  mfa: boolean;
 }

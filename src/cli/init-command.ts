@@ -7,7 +7,7 @@ import { messageOf } from "../errors";
 import { assertValidProjectName } from "../project-name";
 import { touchedPaths } from "../validate-tree";
 import { UsageError } from "./args";
-import { runSchematic, warningsToStderr } from "./engine";
+import { runSchematic, SchematicRun, warningsToStderr } from "./engine";
 import { faultHookFromEnv } from "./fault-hook";
 import { InitInput } from "./flags";
 import { paint } from "./output";
@@ -22,7 +22,18 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   const folder = basename(target);
 
   const logger = warningsToStderr();
-  const run = await runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger);
+  const existedBefore = existsSync(target);
+  let run: SchematicRun;
+  try {
+    run = await runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger);
+  } catch (error) {
+    // Another process filled the target while the rules read it (the devkit then reports a
+    // merge conflict): say so rather than the devkit's words.
+    if (existsSync(target) && (!existedBefore || readdirSync(target).length > 0)) {
+      throw new Error(`"${target}" was created or filled by another process meanwhile; nothing was written.`);
+    }
+    throw error;
+  }
   const files: ProjectFile[] = touchedPaths(run.tree).map((path) => ({
     path: path.slice(folder.length + 2),
     content: run.tree.read(path) ?? Buffer.alloc(0),
@@ -43,7 +54,9 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   try {
     commitNewProject(files, target, faultHookFromEnv());
   } catch (error) {
-    throw new Error(`Nothing was written: cannot create "${target}": ${messageOf(error)}`);
+    throw new Error(
+      `Nothing was written: cannot create "${target}" (${messageOf(error)}). Choose another --directory, one you can write to.`,
+    );
   }
   if (!input.skipGit) {
     defaultBranchMain();

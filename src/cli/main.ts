@@ -41,6 +41,13 @@ Options:
 ${flagHelp(ADD_FLAGS)}
 `;
 
+const RECOVER_USAGE = `Usage: quickscale recover
+
+Roll back a QuickScale run that was interrupted while it changed the project in the
+current folder (its journal, .quickscale-journal/, is restored and removed).
+"quickscale add" does this by itself before it starts.
+`;
+
 /** The bin: returns the exit code (0 done, 1 failed, 2 bad usage). Errors are one line. */
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const [command, ...rest] = argv;
@@ -87,6 +94,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
           `${concern === undefined ? "Missing concern" : `Unknown concern "${positionals.join(" ")}"`}: quickscale add <${ADDABLE_CONCERNS.join("|")}>.`,
         );
       }
+      if (flags["mfa"] === true && concern !== "auth") {
+        throw new UsageError(`Option "--mfa" belongs to "quickscale add auth".`);
+      }
       const { runAdd } = await import("./add-command");
       return await runAdd(
         {
@@ -94,20 +104,32 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
           overwrite: flags["overwrite"] === true,
           dryRun: flags["dry-run"] === true,
           allowDirty: flags["allow-dirty"] === true,
+          mfa: flags["mfa"] === true,
         },
         cwd,
       );
     }
     if (command === "recover") {
-      parseArgs(rest, {});
+      const { positionals, flags } = parseArgs(rest, {
+        help: GLOBAL_FLAGS["help"] ?? { type: "boolean", description: "" },
+      });
+      if (flags["help"] === true) {
+        process.stdout.write(RECOVER_USAGE);
+        return 0;
+      }
+      if (positionals.length > 0) {
+        throw new UsageError(
+          `Unexpected argument "${positionals.join(" ")}": quickscale recover takes none.`,
+        );
+      }
       const { runRecover } = await import("./add-command");
       return runRecover(cwd);
     }
-    throw new UsageError(`Unknown command "${command}". Run "quickscale --help".`);
+    throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     const usage = error instanceof UsageError;
-    const hint =
-      usage && (command === "init" || command === "add") ? ` Run "quickscale ${command} --help".` : "";
+    const known = command === "init" || command === "add" || command === "recover";
+    const hint = usage ? ` Run "quickscale ${known ? `${command} ` : ""}--help".` : "";
     process.stderr.write(`${paint(process.stderr, "red", "error:")} ${oneLine(messageOf(error))}${hint}\n`);
     return usage ? 2 : 1;
   }

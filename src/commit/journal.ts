@@ -11,7 +11,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { BeforeWriteHook, ProjectFile } from "./new-project";
 
 /** Where a run keeps its journal and backups while it changes an existing project. */
@@ -97,9 +97,56 @@ export function recoverProject(root: string): string[] | null {
     rmSync(dir, { recursive: true, force: true });
     return [];
   }
-  const journal = JSON.parse(readFileSync(file, "utf8")) as Journal;
+  const journal = readJournal(root, file);
   rollBack(root, journal);
   return journal.entries.map((entry) => entry.path);
+}
+
+/**
+ * The journal of an interrupted run, checked before anything is restored: it must parse,
+ * and every path in it must stay inside the project.
+ */
+function readJournal(root: string, file: string): Journal {
+  const corrupt = (why: string) =>
+    new Error(
+      `${JOURNAL_DIR}/${JOURNAL_FILE} is corrupt (${why}), so the interrupted run cannot be rolled back: restore the project from version control (git checkout -- . && git clean -fd), then delete ${JOURNAL_DIR}.`,
+    );
+  let journal: unknown;
+  try {
+    journal = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw corrupt(error instanceof Error ? error.message : "unreadable");
+  }
+  if (!isJournal(journal)) {
+    throw corrupt("unexpected content");
+  }
+  const outside = [...journal.entries.map((entry) => entry.path), ...journal.createdDirs].find(
+    (path) => isAbsolute(path) || relative(root, resolve(root, path)).startsWith(".."),
+  );
+  if (outside !== undefined) {
+    throw corrupt(`"${outside}" is outside the project`);
+  }
+  return journal;
+}
+
+function isJournal(value: unknown): value is Journal {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const { entries, createdDirs } = value as Record<string, unknown>;
+  return (
+    Array.isArray(entries) &&
+    entries.every(
+      (entry: unknown) =>
+        typeof entry === "object" &&
+        entry !== null &&
+        typeof (entry as Record<string, unknown>)["path"] === "string" &&
+        ["string", "object"].includes(typeof (entry as Record<string, unknown>)["backup"]) &&
+        ["number", "object"].includes(typeof (entry as Record<string, unknown>)["mode"]),
+    ) &&
+    Array.isArray(createdDirs) &&
+    createdDirs.every((dir: unknown) => typeof dir === "string")
+  );
 }
 
 function rollBack(root: string, journal: Journal): void {

@@ -30,7 +30,7 @@ export function commitNewProject(
   beforeWrite?: BeforeWriteHook,
 ): void {
   const parent = dirname(target);
-  const createdParent = createMissingParents(parent);
+  const createdParents = createMissingParents(parent);
   removeStaleStaging(parent);
   const staging = join(parent, `.${basename(target)}${STAGING_MARK}${process.pid}`);
   try {
@@ -50,9 +50,7 @@ export function commitNewProject(
     }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    if (createdParent !== null) {
-      rmSync(createdParent, { recursive: true, force: true });
-    }
+    removeIfEmpty(createdParents);
     throw error;
   }
 }
@@ -101,24 +99,46 @@ export function removeStaleStaging(parent: string): void {
   }
 }
 
-/** Creates `dir` and its missing parents; returns the topmost folder created, or null. */
-function createMissingParents(dir: string): string | null {
+/**
+ * Creates `dir` and its missing parents, one level at a time; returns the folders this call
+ * created, outermost first. A folder another process creates meanwhile is not ours.
+ */
+function createMissingParents(dir: string): string[] {
   const missing: string[] = [];
   for (let current = dir; !existsSync(current); current = dirname(current)) {
     missing.unshift(current);
   }
-  missing.forEach((folder, index) => {
-    try {
-      mkdirSync(folder);
-    } catch (error) {
-      const created = missing[0];
-      if (index > 0 && created !== undefined) {
-        rmSync(created, { recursive: true, force: true });
+  const created: string[] = [];
+  try {
+    for (const folder of missing) {
+      try {
+        mkdirSync(folder);
+        created.push(folder);
+      } catch (error) {
+        if (!isCode(error, "EEXIST")) {
+          throw error;
+        }
       }
-      throw error;
     }
-  });
-  return missing[0] ?? null;
+  } catch (error) {
+    removeIfEmpty(created);
+    throw error;
+  }
+  return created;
+}
+
+/**
+ * Removes the folders this run created, innermost first, but only while they are empty:
+ * another run may have put its project there meanwhile, and that is not ours to delete.
+ */
+function removeIfEmpty(folders: readonly string[]): void {
+  for (const folder of [...folders].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
+  }
 }
 
 function isAlive(pid: number): boolean {

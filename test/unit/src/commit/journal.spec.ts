@@ -87,6 +87,20 @@ describe("commitChanges (existing projects)", () => {
     expect(existsSync(join(root, JOURNAL_DIR))).toBeFalse();
   });
 
+  it("refuses a corrupt journal, or one naming a path outside the project, restoring nothing", () => {
+    mkdirSync(join(root, JOURNAL_DIR));
+    writeFileSync(join(root, JOURNAL_DIR, "journal.json"), '{"entries": [');
+    expect(() => recoverProject(root)).toThrowError(/journal\.json is corrupt .*git checkout/);
+    writeFileSync(
+      join(root, JOURNAL_DIR, "journal.json"),
+      JSON.stringify({ entries: [{ path: "../outside.txt", backup: null, mode: null }], createdDirs: [] }),
+    );
+    writeFileSync(join(root, "..", `outside-${process.pid}.txt`), "keep");
+    expect(() => recoverProject(root)).toThrowError(/"\.\.\/outside\.txt" is outside the project/);
+    expect(readFileSync(join(root, "..", `outside-${process.pid}.txt`), "utf8")).toBe("keep");
+    rmSync(join(root, "..", `outside-${process.pid}.txt`));
+  });
+
   it("refuses to start while another journal exists", () => {
     mkdirSync(join(root, JOURNAL_DIR));
     expect(() => {

@@ -8,8 +8,11 @@ from .base import *
 
 # GENERAL
 # ------------------------------------------------------------------------------
+# The development key of local.py: the repository holds a single key, the one
+# labelled insecure, which production refuses. ("as SECRET_KEY" tells linters the
+# name is defined here on purpose, as a setting.)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
-SECRET_KEY = "django-insecure-test-key-used-only-by-the-test-suite"  # noqa: S105
+from .local import SECRET_KEY as SECRET_KEY
 
 # PASSWORDS
 # ------------------------------------------------------------------------------

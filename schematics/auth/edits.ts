@@ -1,0 +1,452 @@
+/**
+ * What the `auth` module changes in files a project already has, as plain data for the
+ * Python, TOML and .env editors: django-allauth with the email address as the only
+ * login identifier, mandatory email verification, SMTP settings from the environment in
+ * production, and optional TOTP two-factor authentication.
+ *
+ * Every Python value is source text exactly as it goes into the generated settings
+ * files, already formatted the way `ruff format` leaves a top-level `NAME = value`
+ * assignment (88 columns, double quotes, magic trailing commas). Comments are given as
+ * their text lines, without the leading `# ` the editor writes before each line.
+ * Entries of lists are Python expressions (string literals keep their quotes).
+ */
+
+/** A top-level `NAME = value` assignment of a settings module. */
+export interface Setting {
+  /** The setting's name, e.g. `ACCOUNT_LOGIN_METHODS`. */
+  readonly name: string;
+  /** The Python expression assigned, formatted as `ruff format` would. */
+  readonly value: string;
+  /** Comment lines written right above the assignment; the last one links to the setting's docs. */
+  readonly comment: string;
+}
+
+/**
+ * A group of settings under a section header, the way the generated settings files are
+ * laid out:
+ *
+ * ```python
+ * # EMAIL
+ * # ------------------------------------------------------------------------------
+ * # <comment lines>
+ * <settings, each with its own comment>
+ * ```
+ */
+export interface SettingsSection {
+  /** Upper-case title of the header, e.g. `EMAIL`. */
+  readonly title: string;
+  /** Comment lines under the header's rule, before the first setting (may be empty). */
+  readonly comment: string;
+  readonly settings: readonly Setting[];
+}
+
+/** Entries added to an existing list setting, placed next to an anchor entry when it is there. */
+export interface ListEntries {
+  /** Python expressions, in the order they go into the list. */
+  readonly entries: readonly string[];
+  /** Insert right after this entry (a Python expression, as written in the list); appended when absent. */
+  readonly after?: string;
+}
+
+/** A variable documented in `.env.example`: `NAME=value` under its comment lines. */
+export interface EnvVariable {
+  readonly name: string;
+  /** The example value (a production value unless the comment says otherwise); may be empty. */
+  readonly value: string;
+  /** Comment lines above the variable, without the leading `# `. */
+  readonly comment: string;
+}
+
+/** A group of `.env.example` variables under a `# --- <title> ----…` header line. */
+export interface EnvSection {
+  readonly title: string;
+  readonly variables: readonly EnvVariable[];
+}
+
+/** The settings modules of a project, relative to the project folder (`__name__` is the package). */
+export const SETTINGS_FILES = {
+  base: "__name__/settings/base.py",
+  local: "__name__/settings/local.py",
+  production: "__name__/settings/production.py",
+  test: "__name__/settings/test.py",
+} as const;
+
+/** The root URL configuration, relative to the project folder. */
+export const URLS_FILE = "__name__/urls.py";
+
+/** The pinned django-allauth release line: 65.21 was current when the module was written. */
+export const ALLAUTH_VERSION_RANGE = ">=65.21,<66.0";
+
+/** Added to `[project].dependencies` of `pyproject.toml` (without MFA; see {@link MFA}). */
+export const AUTH_DEPENDENCY = `django-allauth${ALLAUTH_VERSION_RANGE}`;
+
+/**
+ * `INSTALLED_APPS` in base.py: allauth after Django's own apps and before the project's.
+ * Order matters between the two: `allauth.account` needs `allauth`.
+ */
+export const INSTALLED_APPS: ListEntries = {
+  entries: ['"allauth"', '"allauth.account"'],
+  after: '"django.contrib.staticfiles"',
+};
+
+/**
+ * `MIDDLEWARE` in base.py: allauth's account middleware needs `request.user`, so it
+ * comes after Django's authentication middleware.
+ * https://docs.allauth.org/en/latest/installation/quickstart.html
+ */
+export const MIDDLEWARE: ListEntries = {
+  entries: ['"allauth.account.middleware.AccountMiddleware"'],
+  after: '"django.contrib.auth.middleware.AuthenticationMiddleware"',
+};
+
+/**
+ * `TEMPLATES[0]["OPTIONS"]["context_processors"]` in base.py: allauth's templates need
+ * the request processor, which a generated project already has (a no-op then; restored
+ * if the user removed it).
+ */
+export const CONTEXT_PROCESSORS = {
+  path: ["TEMPLATES", 0, "OPTIONS", "context_processors"],
+  entries: ['"django.template.context_processors.request"'],
+} as const satisfies { path: readonly (string | number)[]; entries: readonly string[] };
+
+/**
+ * `AUTHENTICATION_BACKENDS` in base.py. A generated project does not define it (Django's
+ * default is ModelBackend alone): then `setting` is written as the first setting of the
+ * {@link BASE_SETTINGS} section. A project that defines it gets `entries` added instead,
+ * keeping its own backends.
+ */
+export const AUTHENTICATION_BACKENDS: ListEntries & { readonly setting: Setting } = {
+  entries: ['"allauth.account.auth_backends.AuthenticationBackend"'],
+  setting: {
+    name: "AUTHENTICATION_BACKENDS",
+    value: [
+      "[",
+      '    "django.contrib.auth.backends.ModelBackend",',
+      '    "allauth.account.auth_backends.AuthenticationBackend",',
+      "]",
+    ].join("\n"),
+    comment: [
+      "Django's backend signs staff in to the admin; allauth's signs people in to the site",
+      "with their email address.",
+      "https://docs.djangoproject.com/en/5.2/ref/settings/#authentication-backends",
+    ].join("\n"),
+  },
+};
+
+const ALLAUTH_ACCOUNT_DOCS = "https://docs.allauth.org/en/latest/account/configuration.html";
+
+/**
+ * The settings added to base.py, in one section after the file's last one.
+ * {@link AUTHENTICATION_BACKENDS}'s `setting` goes first in it when the project has none.
+ */
+export const BASE_SETTINGS: SettingsSection = {
+  title: "ACCOUNTS",
+  comment: [
+    "Sign-up, sign-in, email verification and password reset by django-allauth, with the",
+    "email address as the only identifier. Its pages are under /accounts/.",
+    "https://docs.allauth.org/en/latest/",
+  ].join("\n"),
+  settings: [
+    {
+      name: "LOGIN_URL",
+      value: '"account_login"',
+      comment: [
+        "Where @login_required sends visitors who are not signed in.",
+        "https://docs.djangoproject.com/en/5.2/ref/settings/#login-url",
+      ].join("\n"),
+    },
+    {
+      name: "LOGIN_REDIRECT_URL",
+      value: '"profile"',
+      comment: [
+        "Where signing in leads when no next page was asked for.",
+        "https://docs.djangoproject.com/en/5.2/ref/settings/#login-redirect-url",
+      ].join("\n"),
+    },
+    {
+      name: "ACCOUNT_USER_MODEL_USERNAME_FIELD",
+      value: "None",
+      comment: ["The user model has no username field.", ALLAUTH_ACCOUNT_DOCS].join("\n"),
+    },
+    {
+      name: "ACCOUNT_LOGIN_METHODS",
+      value: '{"email"}',
+      comment: ["People sign in with their email address.", ALLAUTH_ACCOUNT_DOCS].join("\n"),
+    },
+    {
+      name: "ACCOUNT_SIGNUP_FIELDS",
+      value: '["email*", "password1*", "password2*"]',
+      comment: [
+        "The sign-up form asks for an email address and the password twice (* = required).",
+        ALLAUTH_ACCOUNT_DOCS,
+      ].join("\n"),
+    },
+    {
+      name: "ACCOUNT_EMAIL_VERIFICATION",
+      value: '"mandatory"',
+      comment: [
+        "No sign-in before the address is confirmed through the link mailed at sign-up.",
+        ALLAUTH_ACCOUNT_DOCS,
+      ].join("\n"),
+    },
+  ],
+};
+
+/** local.py needs nothing: it already prints emails to the console (console backend). */
+export const LOCAL_SETTINGS: readonly SettingsSection[] = [];
+
+/** test.py needs nothing: its locmem email backend keeps sent emails in `mail.outbox`. */
+export const TEST_SETTINGS: readonly SettingsSection[] = [];
+
+/**
+ * production.py reads `os.environ` directly for the SMTP password (as it does for
+ * SECRET_KEY); a generated project imports it already.
+ */
+export const PRODUCTION_IMPORTS: readonly string[] = ["import os"];
+
+/**
+ * The settings added to production.py: links in emails use https, allauth's rate limits
+ * count clients rather than the proxy in front, and mail goes out by SMTP with every
+ * value from the environment (or to files, on a staging server, with EMAIL_BACKEND).
+ * Every variable has a default, so a project that sets none still starts and passes
+ * `check --deploy`; .env.example documents them ({@link ENV_VARIABLES}).
+ */
+export const PRODUCTION_SETTINGS: readonly SettingsSection[] = [
+  {
+    title: "ACCOUNTS",
+    comment: "https://docs.allauth.org/en/latest/",
+    settings: [
+      {
+        name: "ACCOUNT_DEFAULT_HTTP_PROTOCOL",
+        value: '"https"',
+        comment: [
+          "Links in emails (confirmation, password reset) use https.",
+          "https://docs.allauth.org/en/latest/common/https.html",
+        ].join("\n"),
+      },
+      {
+        name: "ALLAUTH_TRUSTED_PROXY_COUNT",
+        value: 'env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)',
+        comment: [
+          "allauth's rate limits count attempts per client address. Behind proxies, set the",
+          "number of them that append to X-Forwarded-For (1 behind one load balancer), or",
+          "every visitor shares the proxy's address and its limits. Only proxies you control:",
+          "a client can send any X-Forwarded-For.",
+          "https://docs.allauth.org/en/latest/common/configuration.html",
+        ].join("\n"),
+      },
+    ],
+  },
+  {
+    title: "EMAIL",
+    comment: [
+      "SMTP, configured from the environment. EMAIL_BACKEND may name another backend, e.g.",
+      "the file-based one on a staging server that must not send real mail.",
+      "https://docs.djangoproject.com/en/5.2/topics/email/",
+    ].join("\n"),
+    settings: [
+      {
+        name: "EMAIL_BACKEND",
+        value: [
+          "env.str(",
+          '    "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"',
+          ")",
+        ].join("\n"),
+        comment: "https://docs.djangoproject.com/en/5.2/ref/settings/#email-backend",
+      },
+      {
+        name: "EMAIL_HOST",
+        value: 'env.str("EMAIL_HOST", default="localhost")',
+        comment: "https://docs.djangoproject.com/en/5.2/ref/settings/#email-host",
+      },
+      {
+        name: "EMAIL_PORT",
+        value: 'env.int("EMAIL_PORT", default=587)',
+        comment: "https://docs.djangoproject.com/en/5.2/ref/settings/#email-port",
+      },
+      {
+        name: "EMAIL_HOST_USER",
+        value: 'env.str("EMAIL_HOST_USER", default="")',
+        comment: "https://docs.djangoproject.com/en/5.2/ref/settings/#email-host-user",
+      },
+      {
+        name: "EMAIL_HOST_PASSWORD",
+        value: 'os.environ.get("EMAIL_HOST_PASSWORD", "")',
+        comment: [
+          'Read as is, like SECRET_KEY: django-environ would take a password starting with "$"',
+          "for a reference to another variable.",
+          "https://docs.djangoproject.com/en/5.2/ref/settings/#email-host-password",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_USE_TLS",
+        value: 'env.bool("EMAIL_USE_TLS", default=True)',
+        comment: [
+          "STARTTLS, usually on port 587. For implicit TLS (port 465) use EMAIL_USE_SSL",
+          "instead: only one of the two may be on.",
+          "https://docs.djangoproject.com/en/5.2/ref/settings/#email-use-tls",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_USE_SSL",
+        value: 'env.bool("EMAIL_USE_SSL", default=False)',
+        comment: "https://docs.djangoproject.com/en/5.2/ref/settings/#email-use-ssl",
+      },
+      {
+        name: "EMAIL_TIMEOUT",
+        value: 'env.int("EMAIL_TIMEOUT", default=10)',
+        comment: [
+          "Seconds before an unresponsive mail server fails the request instead of holding",
+          "a worker.",
+          "https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_FILE_PATH",
+        value: 'env.str("EMAIL_FILE_PATH", default="") or BASE_DIR / "sent-emails"',
+        comment: [
+          "Where the file-based backend writes each message; unused by SMTP.",
+          "https://docs.djangoproject.com/en/5.2/ref/settings/#email-file-path",
+        ].join("\n"),
+      },
+      {
+        name: "DEFAULT_FROM_EMAIL",
+        value: 'env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")',
+        comment: [
+          "The sender of the site's emails: an address your mail server may send from.",
+          "https://docs.djangoproject.com/en/5.2/ref/settings/#default-from-email",
+        ].join("\n"),
+      },
+    ],
+  },
+];
+
+/** `from django.urls import include, path` merged into the root URLconf's imports, then the profile view. */
+export const URL_IMPORTS: readonly string[] = [
+  "from django.urls import include, path",
+  "from .users.views import profile",
+];
+
+/**
+ * Added to `urlpatterns` of the root URLconf, in order: the page that requires sign-in
+ * (where signing in leads), then allauth's pages under /accounts/ (with MFA installed,
+ * they include its pages under /accounts/2fa/).
+ */
+export const URL_PATTERNS: readonly string[] = [
+  'path("accounts/profile/", profile, name="profile")',
+  'path("accounts/", include("allauth.urls"))',
+];
+
+/** Appended to `.env.example`, in order: the variables the production settings above read. */
+export const ENV_VARIABLES: readonly EnvSection[] = [
+  {
+    title: "Accounts (production)",
+    variables: [
+      {
+        name: "ALLAUTH_TRUSTED_PROXY_COUNT",
+        value: "1",
+        comment: [
+          "Proxies you control in front of the site that append the client's address to",
+          "X-Forwarded-For (1 behind one load balancer; 0 without a proxy). Sign-in and sign-up",
+          "rate limits count per client address, which this tells apart from the proxy's.",
+        ].join("\n"),
+      },
+    ],
+  },
+  {
+    title: "Email (production)",
+    variables: [
+      {
+        name: "DEFAULT_FROM_EMAIL",
+        value: "noreply@example.com",
+        comment: [
+          "Sender of the site's emails (sign-up confirmations, password resets): an address",
+          "your mail server may send from, optionally with a name, as in",
+          "Example <noreply@example.com>.",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_BACKEND",
+        value: "django.core.mail.backends.smtp.EmailBackend",
+        comment: [
+          "How mail is sent: SMTP, with the settings below. On a staging server that must not",
+          "send real mail, django.core.mail.backends.filebased.EmailBackend writes each",
+          "message to a file in EMAIL_FILE_PATH instead.",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_HOST",
+        value: "smtp.example.com",
+        comment: "Host name of the SMTP server.",
+      },
+      {
+        name: "EMAIL_PORT",
+        value: "587",
+        comment: "Port of the SMTP server: usually 587 with EMAIL_USE_TLS, 465 with EMAIL_USE_SSL.",
+      },
+      {
+        name: "EMAIL_HOST_USER",
+        value: "",
+        comment: "User name on the SMTP server; empty for a server that needs no sign-in.",
+      },
+      {
+        name: "EMAIL_HOST_PASSWORD",
+        value: "",
+        comment: "Password on the SMTP server, read as is (even when it starts with $).",
+      },
+      {
+        name: "EMAIL_USE_TLS",
+        value: "True",
+        comment: [
+          "Upgrade the connection with STARTTLS. At most one of EMAIL_USE_TLS and",
+          "EMAIL_USE_SSL may be True.",
+        ].join("\n"),
+      },
+      {
+        name: "EMAIL_USE_SSL",
+        value: "False",
+        comment: "Connect with implicit TLS instead, as port 465 expects.",
+      },
+      {
+        name: "EMAIL_TIMEOUT",
+        value: "10",
+        comment: "Seconds to wait for the SMTP server before giving up.",
+      },
+      {
+        name: "EMAIL_FILE_PATH",
+        value: "",
+        comment: "Folder of the file-based backend's messages; empty: sent-emails/ in the project.",
+      },
+    ],
+  },
+];
+
+/** What the `mfa` option (default false) adds: TOTP authenticator apps and recovery codes. */
+export interface MfaEdits {
+  /** Replaces {@link AUTH_DEPENDENCY}: the `mfa` extra brings qrcode (and fido2). */
+  readonly dependency: string;
+  /** Added to INSTALLED_APPS right after `"allauth.account"`. */
+  readonly installedApps: ListEntries;
+  /** Added to base.py's ACCOUNTS section ({@link BASE_SETTINGS}), after its settings. */
+  readonly settings: readonly Setting[];
+  /** Files of `files/` (as project paths, after rendering) written only with `mfa`. */
+  readonly files: readonly string[];
+}
+
+/** The `mfa` option's edits. allauth.urls includes the MFA pages (/accounts/2fa/) by itself. */
+export const MFA: MfaEdits = {
+  dependency: `django-allauth[mfa]${ALLAUTH_VERSION_RANGE}`,
+  installedApps: { entries: ['"allauth.mfa"'], after: '"allauth.account"' },
+  settings: [
+    {
+      name: "MFA_SUPPORTED_TYPES",
+      value: '["totp", "recovery_codes"]',
+      comment: [
+        "Two-factor authentication, which each user turns on from their account page: codes",
+        "from an authenticator app (TOTP), and single-use recovery codes.",
+        "https://docs.allauth.org/en/latest/mfa/configuration.html",
+      ].join("\n"),
+    },
+  ],
+  files: ["tests/test_mfa.py"],
+};

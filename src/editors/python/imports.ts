@@ -1,0 +1,373 @@
+/** Ensuring an import: merged into an existing `from x import ...`, or added among the imports. */
+import type { Node, Parser } from "web-tree-sitter";
+import { pythonParser } from "../../python-parser";
+import { insertEntry, Placement, Sequence } from "./layout";
+import {
+  childrenOf,
+  eolOf,
+  fieldOf,
+  INDENT,
+  LINE_LENGTH,
+  lineEnd,
+  lineStart,
+  namedChildrenOf,
+  nextLineStart,
+  startsItsLine,
+  statementsOf,
+  widthOf,
+  withModule,
+} from "./syntax";
+
+/** One imported name: `path`, `a.b`, or with its alias, `a as b`. */
+interface Name {
+  readonly text: string;
+  readonly name: string;
+}
+
+interface Wanted {
+  readonly kind: "import" | "from";
+  /** For `from`: the module as written (`django.urls`, `.`, `..models`). */
+  readonly module: string;
+  readonly names: readonly Name[];
+  readonly wildcard: boolean;
+}
+
+/** Ensures an import: 'from django.urls import include' merges into an existing 'from django.urls import path'; 'import x' is added after the last top-level import. */
+export async function addImport(source: string, file: string, statement: string): Promise<string> {
+  const parser = await pythonParser();
+  const wanted = parseImport(parser, statement);
+  const eol = eolOf(source);
+  let current = source;
+  if (wanted.kind === "import") {
+    for (const name of wanted.names) {
+      current = ensureStatement(parser, current, file, eol, `import ${name.text}`, (imports) =>
+        imports.some(
+          (node) => node.type === "import_statement" && importedNames(node).some((n) => n.text === name.text),
+        ),
+      );
+    }
+    return current;
+  }
+  if (wanted.wildcard) {
+    return ensureStatement(parser, current, file, eol, `from ${wanted.module} import *`, (imports) =>
+      imports.some((node) => moduleOf(node) === wanted.module && isWildcard(node)),
+    );
+  }
+  for (const name of wanted.names) {
+    const merged = withModule(parser, current, file, (root): { done: string } | { into: number } | null => {
+      const sameModule = statementsOf(root).filter(
+        (node) => moduleOf(node) === wanted.module && !isWildcard(node),
+      );
+      if (sameModule.some((node) => importedNames(node).some((n) => n.text === name.text))) {
+        return { done: current };
+      }
+      return sameModule[0] === undefined ? null : { into: sameModule[0].startIndex };
+    });
+    if (merged === null) {
+      const rest = wanted.names.slice(wanted.names.indexOf(name));
+      return ensureStatement(
+        parser,
+        current,
+        file,
+        eol,
+        fromStatement(wanted.module, rest, eol),
+        () => false,
+      );
+    }
+    current = "done" in merged ? merged.done : mergeName(parser, current, file, eol, merged.into, name);
+  }
+  return current;
+}
+
+function parseImport(parser: Parser, statement: string): Wanted {
+  const tree = parser.parse(statement.trim());
+  const bad = new Error(`${JSON.stringify(statement)} is not a single import statement.`);
+  if (tree === null) {
+    throw bad;
+  }
+  try {
+    const nodes = namedChildrenOf(tree.rootNode);
+    const node = nodes[0];
+    if (tree.rootNode.hasError || nodes.length !== 1 || node === undefined) {
+      throw bad;
+    }
+    if (node.type === "import_statement") {
+      return { kind: "import", module: "", names: importedNames(node), wildcard: false };
+    }
+    if (node.type === "import_from_statement" || node.type === "future_import_statement") {
+      return {
+        kind: "from",
+        module: moduleOf(node) ?? "",
+        names: importedNames(node),
+        wildcard: isWildcard(node),
+      };
+    }
+    throw bad;
+  } finally {
+    tree.delete();
+  }
+}
+
+function moduleOf(node: Node): string | null {
+  if (node.type === "future_import_statement") {
+    return "__future__";
+  }
+  if (node.type !== "import_from_statement") {
+    return null;
+  }
+  return fieldOf(node, "module_name")?.text.replace(/\s+/g, "") ?? null;
+}
+
+function isWildcard(node: Node): boolean {
+  return namedChildrenOf(node).some((child) => child.type === "wildcard_import");
+}
+
+function importedNames(node: Node): Name[] {
+  return node
+    .childrenForFieldName("name")
+    .filter((child): child is Node => child !== null)
+    .map((child) => {
+      if (child.type === "aliased_import") {
+        const name = fieldOf(child, "name")?.text.replace(/\s+/g, "") ?? "";
+        const alias = fieldOf(child, "alias")?.text ?? "";
+        return { text: `${name} as ${alias}`, name };
+      }
+      const name = child.text.replace(/\s+/g, "");
+      return { text: name, name };
+    });
+}
+
+function fromStatement(module: string, names: readonly Name[], eol: string): string {
+  const flat = `from ${module} import ${names.map((name) => name.text).join(", ")}`;
+  if (widthOf(flat) <= LINE_LENGTH) {
+    return flat;
+  }
+  return `from ${module} import (${eol}${names.map((name) => `${INDENT}${name.text},${eol}`).join("")})`;
+}
+
+/** isort's order within `from x import ...` (ruff's default): constants, classes, then the rest, case-insensitively. */
+function memberKey(name: string): string {
+  const base = name.split(" ")[0] ?? name;
+  const rank =
+    base.length > 1 && base === base.toUpperCase() && /[A-Z]/.test(base) ? 0 : /^[A-Z]/.test(base) ? 1 : 2;
+  return `${rank}${base.toLowerCase()} ${name.toLowerCase()}`;
+}
+
+/** Adds `name` to the `from x import ...` statement starting at `statementStart`, at its sorted place. */
+function mergeName(
+  parser: Parser,
+  source: string,
+  file: string,
+  eol: string,
+  statementStart: number,
+  name: Name,
+): string {
+  const exploded = withModule(parser, source, file, (root) => {
+    const statement = statementAt(root, statementStart);
+    const parenthesized = childrenOf(statement).some((child) => child.type === "(");
+    return parenthesized && statement.startPosition.row !== statement.endPosition.row;
+  });
+  if (exploded) {
+    return insertEntry(
+      parser,
+      source,
+      file,
+      (root) => {
+        const statement = statementAt(root, statementStart);
+        const sequence = namesSequence(statement);
+        return { sequence, placement: sortedPlacement(sequence.items, name) };
+      },
+      name.text,
+    );
+  }
+  // On one line: still on one line if it fits, else parenthesized one name per line, as ruff does.
+  return withModule(parser, source, file, (root) => {
+    const statement = statementAt(root, statementStart);
+    const names = importedNames(statement);
+    const nodes = statement.childrenForFieldName("name").filter((child): child is Node => child !== null);
+    const placement = sortedPlacement(nodes, name);
+    const index =
+      placement === "end"
+        ? names.length
+        : nodes.indexOf("after" in placement ? placement.after : placement.before) +
+          ("after" in placement ? 1 : 0);
+    const all = [...names.slice(0, index), name, ...names.slice(index)];
+    const module = moduleOf(statement) ?? "";
+    const first = nodes[0];
+    const last = nodes[nodes.length - 1];
+    if (first === undefined || last === undefined) {
+      return source;
+    }
+    const children = childrenOf(statement);
+    const magicComma =
+      children[children.length - 2]?.type === "," && children[children.length - 1]?.type === ")";
+    const singleLine = statement.startPosition.row === statement.endPosition.row && !magicComma;
+    const flat = `${source.slice(lineStart(source, statement.startIndex), first.startIndex)}${all.map((n) => n.text).join(", ")}`;
+    const text =
+      singleLine &&
+      widthOf(`${flat}${source.slice(last.endIndex, lineEnd(source, last.endIndex))}`) <= LINE_LENGTH
+        ? all.map((n) => n.text).join(", ")
+        : null;
+    if (text !== null) {
+      return `${source.slice(0, first.startIndex)}${text}${source.slice(last.endIndex)}`;
+    }
+    const rewritten = `from ${module} import (${eol}${all.map((n) => `${INDENT}${n.text},${eol}`).join("")})`;
+    return `${source.slice(0, statement.startIndex)}${rewritten}${source.slice(statement.endIndex)}`;
+  });
+}
+
+function statementAt(root: Node, start: number): Node {
+  const statement = statementsOf(root).find((node) => node.startIndex === start);
+  if (statement === undefined) {
+    throw new Error("The import statement moved while it was edited.");
+  }
+  return statement;
+}
+
+/** The parenthesized names of `from x import (a, b)` as a sequence. */
+function namesSequence(statement: Node): Sequence {
+  const children = childrenOf(statement);
+  const open = children.find((child) => child.type === "(");
+  const close = children.find((child) => child.type === ")");
+  if (open === undefined || close === undefined) {
+    throw new Error("Not a parenthesized import.");
+  }
+  const inner = children.filter(
+    (child) => child.startIndex >= open.endIndex && child.endIndex <= close.startIndex,
+  );
+  return {
+    open,
+    close,
+    items: inner.filter((child) => child.type === "dotted_name" || child.type === "aliased_import"),
+    inner,
+    isTuple: false,
+  };
+}
+
+function sortedPlacement(items: readonly Node[], name: Name): Placement {
+  const key = memberKey(name.text);
+  const next = items.find((item) => memberKey(item.text.replace(/\s+/g, " ")) > key);
+  return next === undefined ? "end" : { before: next };
+}
+
+/**
+ * Adds `statement` unless `present(top-level imports)`: among the imports of its package
+ * (`from django.conf import settings` next to `from django.urls import path`, in isort's
+ * order), else after the last top-level import at the head of the module (before relative
+ * imports, for an absolute one), else after the module's docstring.
+ */
+function ensureStatement(
+  parser: Parser,
+  source: string,
+  file: string,
+  eol: string,
+  statement: string,
+  present: (imports: readonly Node[]) => boolean,
+): string {
+  return withModule(parser, source, file, (root) => {
+    const statements = statementsOf(root);
+    const imports = statements.filter(isImport);
+    if (present(imports)) {
+      return source;
+    }
+    const head: Node[] = [];
+    let docstring: Node | null = null;
+    for (const [index, node] of statements.entries()) {
+      if (
+        index === 0 &&
+        node.type === "expression_statement" &&
+        namedChildrenOf(node)[0]?.type === "string"
+      ) {
+        docstring = node;
+      } else if (isImport(node)) {
+        head.push(node);
+      } else {
+        break;
+      }
+    }
+    const newModule = statement.split(/\s+/)[1] ?? "";
+    const newRoot = rootPackage(newModule);
+    const newKey = sortKey(statement.startsWith("from ") ? 1 : 0, newModule);
+    const samePackage = head.filter((node) => rootPackage(moduleName(node)) === newRoot && newRoot !== ".");
+    if (samePackage.length > 0) {
+      const later = samePackage.find(
+        (node) => sortKey(node.type === "import_statement" ? 0 : 1, moduleName(node)) > newKey,
+      );
+      if (later !== undefined) {
+        const at = lineStart(source, topOfComments(source, later).startIndex);
+        return `${source.slice(0, at)}${statement}${eol}${source.slice(at)}`;
+      }
+      const last = samePackage[samePackage.length - 1];
+      if (last !== undefined) {
+        return afterStatement(source, last, statement, eol);
+      }
+    }
+    const firstImport = head[0];
+    if (newRoot === "__future__" && firstImport !== undefined) {
+      // Future imports must come first, in a section of their own.
+      const at = lineStart(source, topOfComments(source, firstImport).startIndex);
+      return `${source.slice(0, at)}${statement}${eol}${eol}${source.slice(at)}`;
+    }
+    const absolute = head.filter((node) => !moduleName(node).startsWith("."));
+    const anchor = newRoot === "." ? head[head.length - 1] : (absolute[absolute.length - 1] ?? undefined);
+    if (anchor !== undefined) {
+      return afterStatement(source, anchor, statement, eol);
+    }
+    const firstRelative = head[0];
+    if (firstRelative !== undefined) {
+      // Only relative imports: an absolute one goes first, in its own section.
+      const at = lineStart(source, topOfComments(source, firstRelative).startIndex);
+      return `${source.slice(0, at)}${statement}${eol}${eol}${source.slice(at)}`;
+    }
+    let at = 0;
+    if (docstring !== null) {
+      at = nextLineStart(source, docstring.endIndex);
+    } else {
+      // Keep a shebang, encoding line or detached header comment at the top.
+      const header = /^(?:#[^\n]*\n)+[ \t]*\r?\n/.exec(source);
+      at = header === null ? 0 : header[0].length;
+    }
+    const before = source.slice(0, at);
+    const rest = source.slice(at).replace(/^(?:[ \t]*\r?\n)+/, "");
+    const opening = docstring !== null ? `${before.endsWith("\n") ? "" : eol}${eol}` : "";
+    return `${before}${opening}${statement}${eol}${rest === "" ? "" : `${eol}${rest}`}`;
+  });
+}
+
+function isImport(node: Node): boolean {
+  return ["import_statement", "import_from_statement", "future_import_statement"].includes(node.type);
+}
+
+function moduleName(node: Node): string {
+  return node.type === "import_statement" ? (importedNames(node)[0]?.name ?? "") : (moduleOf(node) ?? "");
+}
+
+function rootPackage(module: string): string {
+  return module.startsWith(".") ? "." : (module.split(".")[0] ?? module);
+}
+
+function sortKey(kind: number, module: string): string {
+  return `${kind} ${module.toLowerCase()}`;
+}
+
+function afterStatement(source: string, node: Node, statement: string, eol: string): string {
+  const at = nextLineStart(source, node.endIndex);
+  const before = source.slice(0, at);
+  return `${before}${before.endsWith("\n") ? "" : eol}${statement}${eol}${source.slice(at)}`;
+}
+
+/** `node`, or the first of the comment lines right above it, which belong to it. */
+function topOfComments(source: string, node: Node): Node {
+  let top = node;
+  for (
+    let previous = node.previousSibling;
+    previous?.type === "comment";
+    previous = previous.previousSibling
+  ) {
+    if (!startsItsLine(source, previous.startIndex) || previous.endPosition.row + 1 < top.startPosition.row) {
+      break;
+    }
+    top = previous;
+  }
+  return top;
+}

@@ -1,0 +1,90 @@
+import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
+import { Tree } from "@angular-devkit/schematics";
+import { join } from "node:path";
+import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/version";
+
+const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
+
+function filesOf(tree: Tree): Record<string, string> {
+  const files: Record<string, string> = {};
+  tree.visit((path, entry) => {
+    if (entry) files[path] = entry.content.toString("utf-8");
+  });
+  return files;
+}
+
+describe("auth module", () => {
+  let pristine: Record<string, string>;
+  let project: Tree;
+  beforeAll(async () => {
+    const generated = await runner.runSchematic("init", { name: "shop", skipGit: true }, Tree.empty());
+    pristine = {};
+    for (const path of generated.files) pristine[path.slice("/shop".length)] = generated.readText(path);
+  });
+  beforeEach(() => {
+    project = Tree.empty();
+    for (const [path, content] of Object.entries(pristine)) project.create(path, content);
+  });
+
+  it("adds allauth to settings, URLs, dependencies, .env.example and the README", async () => {
+    const result = await runner.runSchematic("auth", {}, project);
+    const base = result.readText("shop/settings/base.py");
+    expect(base).toContain('    "django.contrib.staticfiles",\n    "allauth",\n    "allauth.account",\n');
+    expect(base).toContain('ACCOUNT_EMAIL_VERIFICATION = "mandatory"');
+    expect(result.readText("shop/urls.py")).toContain('path("accounts/", include("allauth.urls"))');
+    expect(result.readText("pyproject.toml")).toMatch(/"django-allauth>=[^"]+",\n/);
+    expect(result.readText(".env.example")).toContain("EMAIL_HOST=");
+    expect(result.readText("README.md")).toContain("## Authentication");
+    expect(result.exists("tests/test_auth.py")).toBeTrue();
+    expect(result.exists("tests/test_mfa.py")).toBeFalse();
+    const manifest = JSON.parse(result.readText(".quickscale.json")) as { concerns: Record<string, string> };
+    expect(manifest.concerns["auth"]).toBe(QUICKSCALE_VERSION);
+  });
+
+  it("changes nothing the second time", async () => {
+    const once = await runner.runSchematic("auth", {}, project);
+    const twice = await runner.runSchematic("auth", {}, once);
+    expect(filesOf(twice)).toEqual(filesOf(once));
+  });
+
+  it("adds two-factor authentication with mfa, also on top of a first run without it", async () => {
+    const once = await runner.runSchematic("auth", {}, project);
+    const result = await runner.runSchematic("auth", { mfa: true }, once);
+    expect(result.readText("shop/settings/base.py")).toContain(
+      '    "allauth.account",\n    "allauth.mfa",\n',
+    );
+    expect(result.readText("pyproject.toml")).toContain('"django-allauth[mfa]>=');
+    expect(result.readText("pyproject.toml")).not.toMatch(/"django-allauth>=/);
+    expect(result.exists("tests/test_mfa.py")).toBeTrue();
+  });
+
+  it("keeps the user's changes to settings it edits", async () => {
+    const base = pristine["/shop/settings/base.py"] ?? "";
+    project.overwrite(
+      "shop/settings/base.py",
+      `${base.replace('    "shop.users",\n', '    "shop.users",\n    # Our own.\n    "shop.billing",\n')}\nACCOUNT_EMAIL_VERIFICATION = "optional"\n`,
+    );
+    const result = await runner.runSchematic("auth", {}, project);
+    const edited = result.readText("shop/settings/base.py");
+    expect(edited).toContain('    # Our own.\n    "shop.billing",\n');
+    expect(edited).toContain('ACCOUNT_EMAIL_VERIFICATION = "optional"');
+    expect(edited).not.toContain('ACCOUNT_EMAIL_VERIFICATION = "mandatory"');
+  });
+
+  it("refuses settings it cannot edit safely, naming file and line", async () => {
+    const base = pristine["/shop/settings/base.py"] ?? "";
+    project.overwrite(
+      "shop/settings/base.py",
+      base.replace(/INSTALLED_APPS = \[[^\]]*\]/, "INSTALLED_APPS = get_apps()"),
+    );
+    await expectAsync(runner.runSchematic("auth", {}, project)).toBeRejectedWithError(
+      /^shop\/settings\/base\.py:\d+: expected .*INSTALLED_APPS.*, found a call to get_apps\.$/,
+    );
+  });
+
+  it("refuses to run outside a QuickScale project", async () => {
+    await expectAsync(runner.runSchematic("auth", {}, Tree.empty())).toBeRejectedWithError(
+      /Not a QuickScale project/,
+    );
+  });
+});
