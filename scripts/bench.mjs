@@ -7,7 +7,16 @@
 //
 // Never part of `npm test`: timings are reported, not asserted.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 
@@ -71,6 +80,31 @@ const scratch = mkdtempSync(join(tmpdir(), "qs-bench-"));
 const django = await ensureVenv(["Django>=5.2,<6.0"]);
 const consumer = prepareStockCli();
 
+/** A generated project to apply a module to: copied afresh (untimed) before each run. */
+function projectTemplate(label, extraFiles) {
+  const dir = join(scratch, `template-${label}`);
+  mkdirSync(dir);
+  execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "init", "shop", "--skip-git"], {
+    cwd: dir,
+  });
+  for (let i = 0; i < extraFiles; i++) {
+    const folder = join(dir, "shop", "assets", String(Math.floor(i / 500)));
+    if (i % 500 === 0) mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `file-${i}.txt`), `asset ${i}\n`);
+  }
+  return join(dir, "shop");
+}
+const smallProject = projectTemplate("small", 0);
+const largeProject = projectTemplate("large", 20_000);
+const addAuth = (template) => (dir) => {
+  cpSync(template, join(dir, "shop"), { recursive: true });
+  return measure(
+    process.execPath,
+    [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"],
+    join(dir, "shop"),
+  );
+};
+
 const cases = [
   { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
   {
@@ -93,6 +127,16 @@ const cases = [
         dir,
       ),
     files: (dir) => countFiles(join(dir, "myapp")),
+  },
+  {
+    name: "add auth (small project)",
+    run: addAuth(smallProject),
+    files: () => countFiles(smallProject),
+  },
+  {
+    name: "add auth (20,000 more files)",
+    run: addAuth(largeProject),
+    files: () => countFiles(largeProject),
   },
 ];
 
@@ -143,6 +187,24 @@ for (const benchCase of cases) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+// --- Where quickscale init's time goes (the bin's own QUICKSCALE_PROFILE phases) ----------
+const profiles = [];
+for (let i = 0; i < WARMUP + RUNS; i++) {
+  const dir = mkdtempSync(join(tmpdir(), "qs-bench-profile-"));
+  const result = spawnSync(
+    process.execPath,
+    [join(root, "bin", "quickscale.js"), "init", "myapp", "--skip-git"],
+    {
+      cwd: dir,
+      env: { ...process.env, QUICKSCALE_PROFILE: "1", NO_COLOR: "1" },
+      encoding: "utf8",
+    },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (i >= WARMUP) profiles.push(JSON.parse(result.stderr.trim().split("\n").pop()));
+}
+const phase = (name) => stats(profiles.map((profile) => profile[name] ?? 0)).median;
+
 // --- Report -----------------------------------------------------------------------------
 const pad = (text, width) => String(text).padEnd(width);
 const num = (value, digits = 0) => value.toFixed(digits).padStart(6);
@@ -158,12 +220,24 @@ for (const r of results) {
 const by = Object.fromEntries(results.map((r) => [r.name, r]));
 const ratio = (a, b) =>
   `${(by[a].wall.median / by[b].wall.median).toFixed(2)}x time, ${(by[a].rss.median / by[b].rss.median).toFixed(2)}x memory`;
+console.log("\nquickscale init, median ms by phase (from the bin's QUICKSCALE_PROFILE=1):");
+const rulesOnly = phase("engine and rules") - phase("validation");
+for (const [name, ms] of [
+  ["node start + loading the bin", phase("start and load")],
+  ["engine and rules", rulesOnly],
+  ["tree validation", phase("validation")],
+  ["commit (staging + rename)", phase("commit")],
+  ["total in process", phase("total")],
+]) {
+  console.log(`  ${pad(name, 30)} ${num(ms, 1)}`);
+}
 console.log("\nratios of medians:");
 for (const [a, b] of [
   ["quickscale init", "django-admin startproject"],
   ["quickscale init", "node -e 0"],
   ["schematics quickscale:init", "quickscale init"],
   ["django-admin startproject", "node -e 0"],
+  ["add auth (20,000 more files)", "add auth (small project)"],
 ]) {
-  console.log(`  ${pad(a, 28)} / ${pad(b, 26)} ${ratio(a, b)}`);
+  console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }

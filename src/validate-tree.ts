@@ -3,6 +3,7 @@ import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments } from "yaml";
 import { pythonSyntaxProblem } from "./python-parser";
 import { messageOf } from "./errors";
+import { timed } from "./profile";
 
 /** Markers the template engine leaves behind when a file escaped rendering. */
 const TEMPLATE_MARKERS = /<%[=-]?|%>/;
@@ -21,7 +22,7 @@ export function validateTree(root: string, select: (tree: Tree) => string[] = to
         throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
       }
       const content = tree.readText(path);
-      const problem = await contentProblem(path, content);
+      const problem = await timed("validation", () => contentProblem(path, content));
       if (problem !== null) {
         throw new SchematicsException(`Invalid file "${path}": ${problem}.`);
       }

@@ -6,6 +6,7 @@ import { ProjectFile } from "../commit/new-project";
 import { ChangedFilesError } from "../concern";
 import { unifiedDiff } from "../diff";
 import { MANIFEST_PATH } from "../manifest";
+import { timed } from "../profile";
 import { touchedPaths } from "../validate-tree";
 import { runSchematic, warningsToStderr } from "./engine";
 import { faultHookFromEnv } from "./fault-hook";
@@ -41,7 +42,7 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
       input.concern === "auth"
         ? { overwrite: input.overwrite, mfa: input.mfa }
         : { overwrite: input.overwrite };
-    const run = await runSchematic(input.concern, options, root, logger);
+    const run = await timed("engine and rules", () => runSchematic(input.concern, options, root, logger));
     files = touchedPaths(run.tree).map((path) => ({
       path: path.slice(1),
       content: run.tree.read(path) ?? Buffer.alloc(0),
@@ -72,7 +73,9 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
     out.write(`\nDry run: ${files.length} files would change; nothing was written.\n`);
     return 0;
   }
-  commitChanges(root, files, faultHookFromEnv());
+  await timed("commit", () => {
+    commitChanges(root, files, faultHookFromEnv());
+  });
   out.write(`\n${paint(out, "green", "Added")} ${input.concern}: ${files.length} files changed.\n`);
   return 0;
 }

@@ -5,6 +5,7 @@ import { createInterface } from "node:readline/promises";
 import { commitNewProject, ProjectFile } from "../commit/new-project";
 import { messageOf } from "../errors";
 import { assertValidProjectName } from "../project-name";
+import { timed } from "../profile";
 import { touchedPaths } from "../validate-tree";
 import { UsageError } from "./args";
 import { runSchematic, SchematicRun, warningsToStderr } from "./engine";
@@ -25,7 +26,9 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   const existedBefore = existsSync(target);
   let run: SchematicRun;
   try {
-    run = await runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger);
+    run = await timed("engine and rules", () =>
+      runSchematic("init", { name, directory: folder, skipGit: input.skipGit }, parent, logger),
+    );
   } catch (error) {
     // Another process filled the target while the rules read it (the devkit then reports a
     // merge conflict): say so rather than the devkit's words.
@@ -52,7 +55,9 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
     return 0;
   }
   try {
-    commitNewProject(files, target, faultHookFromEnv());
+    await timed("commit", () => {
+      commitNewProject(files, target, faultHookFromEnv());
+    });
   } catch (error) {
     throw new Error(
       `Nothing was written: cannot create "${target}" (${messageOf(error)}). Choose another --directory, one you can write to.`,
@@ -61,7 +66,7 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   if (!input.skipGit) {
     defaultBranchMain();
   }
-  await run.runTasks();
+  await timed("git", () => run.runTasks());
   const git = input.skipGit ? "" : gitSummary(target);
   out.write(
     `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${shown}: ${files.length} files${git}.\n\n`,

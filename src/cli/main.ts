@@ -3,6 +3,8 @@ import { FlagSpec, parseArgs, UsageError } from "./args";
 import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS } from "./flags";
 import { messageOf } from "../errors";
 import { QUICKSCALE_VERSION } from "../version";
+import { phases, reportPhases } from "../profile";
+import { performance } from "node:perf_hooks";
 
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", description: "Show this help." },
@@ -50,6 +52,16 @@ current folder (its journal, .quickscale-journal/, is restored and removed).
 
 /** The bin: returns the exit code (0 done, 1 failed, 2 bad usage). Errors are one line. */
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
+  // Node's start and the loading of this code, up to here.
+  phases["start and load"] = performance.now();
+  try {
+    return await run(argv, cwd);
+  } finally {
+    reportPhases();
+  }
+}
+
+async function run(argv: readonly string[], cwd: string): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command.startsWith("-")) {
