@@ -11,34 +11,13 @@
  * Entries of lists are Python expressions (string literals keep their quotes).
  */
 
-/** A top-level `NAME = value` assignment of a settings module. */
-export interface Setting {
-  /** The setting's name, e.g. `ACCOUNT_LOGIN_METHODS`. */
-  readonly name: string;
-  /** The Python expression assigned, formatted as `ruff format` would. */
-  readonly value: string;
-  /** Comment lines written right above the assignment; the last one links to the setting's docs. */
-  readonly comment: string;
-}
+import type { EnvSection } from "../../src/editors/dotenv";
+import type {
+  SettingSpec as Setting,
+  SettingsSectionSpec as SettingsSection,
+} from "../../src/settings-sections";
 
-/**
- * A group of settings under a section header, the way the generated settings files are
- * laid out:
- *
- * ```python
- * # EMAIL
- * # ------------------------------------------------------------------------------
- * # <comment lines>
- * <settings, each with its own comment>
- * ```
- */
-export interface SettingsSection {
-  /** Upper-case title of the header, e.g. `EMAIL`. */
-  readonly title: string;
-  /** Comment lines under the header's rule, before the first setting (may be empty). */
-  readonly comment: string;
-  readonly settings: readonly Setting[];
-}
+export type { EnvSection, Setting, SettingsSection };
 
 /** Entries added to an existing list setting, placed next to an anchor entry when it is there. */
 export interface ListEntries {
@@ -48,27 +27,13 @@ export interface ListEntries {
   readonly after?: string;
 }
 
-/** A variable documented in `.env.example`: `NAME=value` under its comment lines. */
-export interface EnvVariable {
-  readonly name: string;
-  /** The example value (a production value unless the comment says otherwise); may be empty. */
-  readonly value: string;
-  /** Comment lines above the variable, without the leading `# `. */
-  readonly comment: string;
-}
-
-/** A group of `.env.example` variables under a `# --- <title> ----…` header line. */
-export interface EnvSection {
-  readonly title: string;
-  readonly variables: readonly EnvVariable[];
-}
-
-/** The settings modules of a project, relative to the project folder (`__name__` is the package). */
+/**
+ * The settings modules the module edits, relative to the project folder (`__name__` is the
+ * package). local.py and test.py need nothing: their console and locmem email backends fit.
+ */
 export const SETTINGS_FILES = {
   base: "__name__/settings/base.py",
-  local: "__name__/settings/local.py",
   production: "__name__/settings/production.py",
-  test: "__name__/settings/test.py",
 } as const;
 
 /** The root URL configuration, relative to the project folder. */
@@ -191,12 +156,6 @@ export const BASE_SETTINGS: SettingsSection = {
     },
   ],
 };
-
-/** local.py needs nothing: it already prints emails to the console (console backend). */
-export const LOCAL_SETTINGS: readonly SettingsSection[] = [];
-
-/** test.py needs nothing: its locmem email backend keeps sent emails in `mail.outbox`. */
-export const TEST_SETTINGS: readonly SettingsSection[] = [];
 
 /**
  * production.py reads `os.environ` directly for the SMTP password (as it does for
