@@ -44,6 +44,7 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   // As the user named it: an absolute path stays absolute.
   const shown =
     input.directory !== undefined && isAbsolute(input.directory) ? target : relative(cwd, target) || ".";
+  const where = isAbsolute(shown) || shown.startsWith(".") ? shown : `./${shown}`;
   const out = process.stdout;
   if (input.dryRun) {
     for (const file of files) {
@@ -69,7 +70,7 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   await timed("git", () => run.runTasks());
   const git = input.skipGit ? "" : gitSummary(target);
   out.write(
-    `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${shown}: ${files.length} files${git}.\n\n`,
+    `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${where}: ${files.length} files${git}.\n\n`,
   );
   out.write(nextSteps(shown));
   return 0;

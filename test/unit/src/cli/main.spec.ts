@@ -59,7 +59,7 @@ describe("quickscale main()", () => {
     expect(existsSync(join(cwd, "shop"))).toBeFalse();
 
     expect(await main(["init", "shop", "--skip-git"], cwd)).toBe(0);
-    expect(out).toContain("Created shop in shop:");
+    expect(out).toContain("Created shop in ./shop:");
     const project = join(cwd, "shop");
     expect(await main(["add", "quality"], project)).toBe(0);
     expect(out).toContain("Nothing to do: quality is up to date.");
