@@ -23,7 +23,7 @@ export type { EnvSection, Setting, SettingsSection };
 export interface ListEntries {
   /** Python expressions, in the order they go into the list. */
   readonly entries: readonly string[];
-  /** Insert right after this entry (a Python expression, as written in the list); appended when absent. */
+  /** Insert right after this entry (a Python expression, as written in the list); the editor refuses when it is absent. */
   readonly after?: string;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyPatch } from "diff";
+import { applyPatch, createTwoFilesPatch } from "diff";
 import { parse } from "smol-toml";
 import { AUTH_DEPENDENCY } from "../../schematics/auth/edits";
 import { parseDotenv } from "./support/dotenv";
@@ -70,12 +70,12 @@ const AUTH_TEST_FILES = [
   `${NAME}/users/tests/test_views.py`,
 ];
 
-/** pytest -v passed, ran the auth module's tests, and met the project's coverage threshold. */
-function expectPassingSuite(result: RunResult, dir: string): void {
+/** pytest -v passed, ran the tests of each of `files`, and met the project's coverage threshold. */
+function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
   expectSuccess(result);
   const text = `${result.stdout}\n${result.stderr}`;
   expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
-  for (const file of AUTH_TEST_FILES) {
+  for (const file of files) {
     expect(text)
       .withContext(`tests of ${file} in:\n${describeRun(result)}`)
       .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
@@ -193,13 +193,19 @@ class UserProject {
     return this.env().run("ruff", args, { cwd: this.dir, timeoutMs: COMMAND_TIMEOUT_MS });
   }
 
-  /** `manage.py check`, `ruff check .` and `ruff format --check .`, in that order. */
-  async validity(): Promise<RunResult[]> {
-    return [
-      await this.manage(["check"]),
-      await this.ruff(["check", "."]),
-      await this.ruff(["format", "--check", "."]),
-    ];
+  /** pytest -v, in the project. */
+  pytest(): Promise<RunResult> {
+    return this.env().run("pytest", ["-v"], { cwd: this.dir, timeoutMs: PYTEST_TIMEOUT_MS });
+  }
+
+  /** `manage.py check`, the project's own tests, `ruff check .` and `ruff format --check .`. */
+  async validity(): Promise<Validity> {
+    return {
+      check: await this.manage(["check"]),
+      pytest: await this.pytest(),
+      ruffCheck: await this.ruff(["check", "."]),
+      ruffFormat: await this.ruff(["format", "--check", "."]),
+    };
   }
 
   remove(): void {
@@ -207,11 +213,24 @@ class UserProject {
   }
 }
 
-/** A valid Django project, clean under ruff: the results of {@link UserProject.validity}. */
-function expectValidProject(results: readonly RunResult[]): void {
-  expect(results.length).toBe(3);
-  results.forEach(expectSuccess);
-  expect(results[0]?.stdout).toContain(NO_ISSUES);
+/** What {@link UserProject.validity} ran. */
+interface Validity {
+  check: RunResult;
+  pytest: RunResult;
+  ruffCheck: RunResult;
+  ruffFormat: RunResult;
+}
+
+/** A valid Django project whose own tests pass, clean under ruff. */
+function expectValidProject(validity: Validity | undefined, dir: string): void {
+  if (validity === undefined) {
+    throw new Error("The project was not checked (see the beforeAll failure).");
+  }
+  expectSuccess(validity.check);
+  expect(validity.check.stdout).toContain(NO_ISSUES);
+  expectPassingSuite(validity.pytest, dir, []);
+  expectSuccess(validity.ruffCheck);
+  expectSuccess(validity.ruffFormat);
 }
 
 /** A fixture of the user's changes, with what must hold of the project once auth is added. */
@@ -320,7 +339,7 @@ describe("quickscale add auth, on projects a user has changed", () => {
     describe(`with ${fixture.edits.title}`, () => {
       let project: UserProject | undefined;
       let db: ThrowawayDatabase | undefined;
-      let before: RunResult[] = [];
+      let before: Validity | undefined;
       let stateBeforeDryRun: string[] = [];
       let stateAfterDryRun: string[] = [];
       let dryRun: RunResult | undefined;
@@ -383,9 +402,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
         return text;
       };
 
-      it("is a valid, ruff-clean Django project before the module runs", () => {
-        current();
-        expectValidProject(before);
+      it("is a valid Django project before the module runs: check, its own tests, ruff", () => {
+        expectValidProject(before, current().dir);
       });
 
       it("writes nothing with --dry-run, and shows the diff of every file it would update", () => {
@@ -395,8 +413,11 @@ describe("quickscale add auth, on projects a user has changed", () => {
         }
         expectSuccess(dry);
         expect(stateAfterDryRun).toEqual(stateBeforeDryRun);
-        expect(dry.stdout).toMatch(/\nDry run: \d+ files would change; nothing was written\.\n$/);
         const report = parseChangeReport(dry.stdout);
+        const total = /\nDry run: (\d+) files would change; nothing was written\.\n$/.exec(dry.stdout);
+        expect(total?.[1])
+          .withContext(describeRun(dry))
+          .toBe(String(report.updates.size + report.creates.length));
         expect([...report.updates.keys()]).toContain(BASE);
         for (const [file, patch] of report.updates) {
           expect(patch)
@@ -407,22 +428,32 @@ describe("quickscale add auth, on projects a user has changed", () => {
       });
 
       it("adds auth, reporting the changes the dry run showed", () => {
-        const result = withAuth();
+        const target = withAuth();
         const dry = parseChangeReport(dryRun?.stdout ?? "");
         const real = parseChangeReport(added?.stdout ?? "");
         expect(real.creates).toEqual(dry.creates);
         expect([...real.updates.keys()]).toEqual([...dry.updates.keys()]);
+        // Exactly django-allauth was added to the dependencies (the venv the checks run in).
+        expect(projectRequirements(target.read("pyproject.toml"))).toEqual(target.env().requirements);
         // Each diff of the dry run, applied to the file as it was, gives what the real run wrote.
         for (const [file, patch] of dry.updates) {
-          expect(applyPatch(original(file), patch))
-            .withContext(`${file}: the dry run's diff applied to the original`)
-            .toBe(result.read(file));
+          const applied = applyPatch(original(file), patch);
+          const written = target.read(file);
+          const mismatch =
+            applied === false
+              ? "the diff does not apply"
+              : createTwoFilesPatch("dry run", "real run", applied, written, "", "", { context: 1 });
+          expect(applied === written)
+            .withContext(
+              `${file}: the dry run's diff applied to the original, against the real run:\n${mismatch}`,
+            )
+            .toBeTrue();
         }
       });
 
       it("keeps the user's code and comments, and puts each entry in its place", () => {
-        const result = withAuth();
-        const read = (relative: string): string => result.read(relative);
+        const target = withAuth();
+        const read = (relative: string): string => target.read(relative);
         for (const file of fixture.userFiles) {
           const kept = commentsOf(read(file));
           const lost = commentsOf(original(file)).filter((comment) => !kept.includes(comment));
@@ -444,15 +475,15 @@ describe("quickscale add auth, on projects a user has changed", () => {
       it(
         "passes check --deploy at warning level with production settings and .env.example filled in",
         async () => {
-          const result = withAuth();
+          const target = withAuth();
           const env = {
-            ...Object.fromEntries(parseDotenv(result.read(".env.example"))),
+            ...Object.fromEntries(parseDotenv(target.read(".env.example"))),
             SECRET_KEY: randomKey(),
             DATABASE_URL: database().url,
             REDIS_URL: "redis://127.0.0.1:6379/0",
             DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
           };
-          const check = await result.manage(["check", "--deploy", "--fail-level", "WARNING"], env);
+          const check = await target.manage(["check", "--deploy", "--fail-level", "WARNING"], env);
           expectSuccess(check);
           expect(check.stdout).toContain(NO_ISSUES);
         },
@@ -483,11 +514,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
       it(
         "passes its own tests, the auth tests included, with its coverage threshold met",
         async () => {
-          const result = withAuth();
-          const pytest = await result
-            .env()
-            .run("pytest", ["-v"], { cwd: result.dir, timeoutMs: PYTEST_TIMEOUT_MS });
-          expectPassingSuite(pytest, result.dir);
+          const target = withAuth();
+          expectPassingSuite(await target.pytest(), target.dir, AUTH_TEST_FILES);
         },
         PYTEST_TIMEOUT_MS,
       );
@@ -495,9 +523,9 @@ describe("quickscale add auth, on projects a user has changed", () => {
       it(
         "is clean under ruff check and ruff format --check",
         async () => {
-          const result = withAuth();
-          expectSuccess(await result.ruff(["check", "."]));
-          expectSuccess(await result.ruff(["format", "--check", "."]));
+          const target = withAuth();
+          expectSuccess(await target.ruff(["check", "."]));
+          expectSuccess(await target.ruff(["format", "--check", "."]));
         },
         COMMAND_TIMEOUT_MS,
       );
@@ -505,13 +533,13 @@ describe("quickscale add auth, on projects a user has changed", () => {
       it(
         "has nothing to do the second time",
         async () => {
-          const result = withAuth();
-          const state = result.state();
-          const again = await result.addAuth();
+          const target = withAuth();
+          const state = target.state();
+          const again = await target.addAuth();
           expectSuccess(again);
           expect(again.stdout).toBe(NOTHING_TO_DO);
-          expect(result.state()).toEqual(state);
-          const status = await result.git("status", "--porcelain");
+          expect(target.state()).toEqual(state);
+          const status = await target.git("status", "--porcelain");
           expect(status.stdout).withContext("git status after the second run").toBe("");
         },
         COMMAND_TIMEOUT_MS,
@@ -527,7 +555,7 @@ describe("quickscale add auth, on projects a user has changed", () => {
     for (const { edits, found } of refusals) {
       describe(`(${edits.title})`, () => {
         let project: UserProject | undefined;
-        let before: RunResult[] = [];
+        let before: Validity | undefined;
 
         beforeAll(async () => {
           project = new UserProject("auth-refused");
@@ -546,21 +574,20 @@ describe("quickscale add auth, on projects a user has changed", () => {
           return project;
         };
 
-        it("is a valid, ruff-clean Django project before the module runs", () => {
-          current();
-          expectValidProject(before);
+        it("is a valid Django project before the module runs: check, its own tests, ruff", () => {
+          expectValidProject(before, current().dir);
         });
 
         for (const flags of [[], ["--dry-run"]]) {
           it(
             `stops${flags.length === 0 ? "" : ` with ${flags.join(" ")}`} with one line naming the file, line, what it expected and what it found, and writes nothing`,
             async () => {
-              const result = current();
-              const state = result.state();
-              const refused = await result.addAuth(...flags);
+              const target = current();
+              const state = target.state();
+              const refused = await target.addAuth(...flags);
               expect(refused.code).withContext(describeRun(refused)).toBe(1);
               expect(refused.stdout).withContext(describeRun(refused)).toBe("");
-              const line = edits.line(result.dir, NAME);
+              const line = edits.line(target.dir, NAME);
               const message = new RegExp(
                 `^error: ${regexLiteral(BASE)}:(\\d+): expected ([^\\n]+), found ([^\\n]+)\\n$`,
               ).exec(refused.stderr);
@@ -571,8 +598,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
                 expect(Number(message[1])).withContext(refused.stderr).toBe(line);
                 expect(message[3]).withContext(refused.stderr).toMatch(found);
               }
-              expect(result.state()).toEqual(state);
-              const status = await result.git("status", "--porcelain");
+              expect(target.state()).toEqual(state);
+              const status = await target.git("status", "--porcelain");
               expect(status.stdout).withContext("git status after the refusal").toBe("");
             },
             COMMAND_TIMEOUT_MS,

@@ -311,7 +311,10 @@ function ensureStatement(
     const absolute = head.filter((node) => !moduleName(node).startsWith("."));
     const anchor = newRoot === "." ? head[head.length - 1] : (absolute[absolute.length - 1] ?? undefined);
     if (anchor !== undefined) {
-      return afterStatement(source, anchor, statement, eol);
+      // A first relative import opens the local section: isort (ruff's I001) wants a
+      // blank line between it and the absolute imports above.
+      const opensSection = newRoot === "." && !moduleName(anchor).startsWith(".");
+      return afterStatement(source, anchor, opensSection ? `${eol}${statement}` : statement, eol);
     }
     const firstRelative = head[0];
     if (firstRelative !== undefined) {

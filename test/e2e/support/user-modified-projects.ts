@@ -212,13 +212,6 @@ export const URLS_SPLIT_INTO_INCLUDES: UserEdits = {
   },
 };
 
-/** Every fixture a module must apply to and leave working. */
-export const USER_EDITS: readonly UserEdits[] = [
-  REORDERED_AND_COMMENTED,
-  EXTRA_APPS_AND_MIDDLEWARE,
-  URLS_SPLIT_INTO_INCLUDES,
-];
-
 /** Settings a module must refuse to edit, with the line it must name. */
 export interface UneditableSettings extends UserEdits {
   /** The 1-based line of base.py the refusal names, in the edited file. */

@@ -132,6 +132,20 @@ describe("python editors: addImport", () => {
     );
   });
 
+  it("opens the local section with a blank line for a first relative import", async () => {
+    const source =
+      '"""URLs."""\n\nfrom django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = []\n';
+    const result = await addImport(source, "urls.py", "from .users.views import profile");
+    expect(result).toBe(
+      '"""URLs."""\n\nfrom django.contrib import admin\nfrom django.urls import path\n\nfrom .users.views import profile\n\nurlpatterns = []\n',
+    );
+    expect(await addImport(result, "urls.py", "from .users.views import profile")).toBe(result);
+    const withLocal = "from django.urls import path\n\nfrom . import views\n\nurlpatterns = []\n";
+    expect(await addImport(withLocal, "urls.py", "from .users.views import profile")).toBe(
+      "from django.urls import path\n\nfrom . import views\nfrom .users.views import profile\n\nurlpatterns = []\n",
+    );
+  });
+
   it("puts a __future__ import first, in a section of its own", async () => {
     expect(await addImport(BASE, "base.py", "from __future__ import annotations")).toBe(
       replaced(
