@@ -1,19 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, sha256, snapshot, tempDir } from "./support/files";
-import { baseEnv, describeRun, run, runBin, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 
 const TIMEOUT_MS = 60_000;
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "QuickScale Tests",
-  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
-  GIT_COMMITTER_NAME: "QuickScale Tests",
-  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
-};
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
-}
 
 function lines(text: string): string[] {
   return text.split("\n").filter((line) => line !== "");
@@ -29,9 +19,9 @@ describe("quickscale add", () => {
   let project = "";
 
   const git = (...args: string[]): Promise<RunResult> =>
-    run("git", args, { cwd: project, env: baseEnv(GIT_ENV), timeoutMs: TIMEOUT_MS });
+    run("git", args, { cwd: project, env: baseEnv(GIT_IDENTITY), timeoutMs: TIMEOUT_MS });
   const add = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    runBin(["add", ...args], project, { ...GIT_ENV, ...env });
+    runBin(["add", ...args], project, { ...GIT_IDENTITY, ...env });
   /** The project with git's own folder left out: git's index changes with every status. */
   const state = (): string[] =>
     snapshot(project).filter((line) => !line.startsWith(".git/") && line !== ".git");
@@ -43,7 +33,7 @@ describe("quickscale add", () => {
   beforeEach(async () => {
     const dir = tempDir("add");
     dirs.push(dir);
-    expectSuccess(await runBin(["init", "shop"], dir, GIT_ENV));
+    expectSuccess(await runBin(["init", "shop"], dir, GIT_IDENTITY));
     project = join(dir, "shop");
   }, TIMEOUT_MS);
 
@@ -145,7 +135,7 @@ describe("quickscale add", () => {
     async () => {
       const expectRefused = async (cwd: string, args: string[], message: RegExp): Promise<void> => {
         const before = snapshot(cwd);
-        const result = await runBin(args, cwd, GIT_ENV);
+        const result = await runBin(args, cwd, GIT_IDENTITY);
         expect(result.code).withContext(describeRun(result)).not.toBe(0);
         expect(lines(result.stderr).length).withContext(result.stderr).toBe(1);
         expect(result.stderr).toMatch(message);

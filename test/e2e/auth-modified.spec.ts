@@ -8,7 +8,7 @@ import { parseDotenv } from "./support/dotenv";
 import { parseChangeReport } from "./support/dry-run-report";
 import { removeDir, snapshot, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { baseEnv, describeRun, run, runBin, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 import { ensureVenv, projectRequirements, PythonEnv } from "./support/python-env";
 import {
   baseSettingsPath,
@@ -30,16 +30,6 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 3 * 60_000;
 const NO_ISSUES = "System check identified no issues (0 silenced).";
 const NOTHING_TO_DO = "Nothing to do: auth is up to date.\n";
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "QuickScale Tests",
-  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
-  GIT_COMMITTER_NAME: "QuickScale Tests",
-  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
-};
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
-}
 
 /** A production-grade random key (64 characters, none of them `$`). */
 function randomKey(): string {
@@ -136,7 +126,7 @@ class UserProject {
 
   /** `quickscale init` (with its first commit), then `edits`, committed as the user would. */
   async create(edits: UserEdits): Promise<void> {
-    const generated = await runBin(["init", NAME, "--directory", this.dir], this.root, GIT_ENV);
+    const generated = await runBin(["init", NAME, "--directory", this.dir], this.root, GIT_IDENTITY);
     if (generated.code !== 0) {
       throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
     }
@@ -162,7 +152,7 @@ class UserProject {
   }
 
   git(...args: string[]): Promise<RunResult> {
-    return run("git", args, { cwd: this.dir, env: baseEnv(GIT_ENV), timeoutMs: COMMAND_TIMEOUT_MS });
+    return run("git", args, { cwd: this.dir, env: baseEnv(GIT_IDENTITY), timeoutMs: COMMAND_TIMEOUT_MS });
   }
 
   async commitAll(message: string): Promise<void> {
@@ -178,7 +168,7 @@ class UserProject {
   }
 
   addAuth(...flags: string[]): Promise<RunResult> {
-    return runBin(["add", "auth", ...flags], this.dir, GIT_ENV);
+    return runBin(["add", "auth", ...flags], this.dir, GIT_IDENTITY);
   }
 
   manage(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {

@@ -7,7 +7,7 @@ import { BrowserSession, hiddenFields, PageResponse } from "./support/browser-se
 import { parseDotenv } from "./support/dotenv";
 import { removeDir, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { linksIn, readSentEmails } from "./support/sent-emails";
 import { RunningServer, startServer } from "./support/server";
@@ -23,10 +23,6 @@ const NO_ISSUES = "System check identified no issues (0 silenced).";
 /** A production-grade random key (64 characters, none of them `$`). */
 function randomKey(): string {
   return randomBytes(48).toString("base64url");
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
 }
 
 /** A project made by `quickscale init`, then `quickscale add auth` (with `flags`), with its venv. */

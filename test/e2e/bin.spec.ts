@@ -1,25 +1,25 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listFiles, removeDir, snapshot, tempDir } from "./support/files";
-import { baseEnv, BIN, describeRun, REPO_ROOT, run, runBin, RunResult } from "./support/process";
+import {
+  baseEnv,
+  BIN,
+  describeRun,
+  expectSuccess,
+  GIT_IDENTITY,
+  REPO_ROOT,
+  run,
+  runBin,
+  RunResult,
+} from "./support/process";
 
 const TIMEOUT_MS = 60_000;
-const GIT_IDENTITY = {
-  GIT_AUTHOR_NAME: "QuickScale Tests",
-  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
-  GIT_COMMITTER_NAME: "QuickScale Tests",
-  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
-};
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
   .version;
 
 /** The lines a stream got, without the final newline's empty line. */
 function lines(text: string): string[] {
   return text.split("\n").filter((line, index, all) => !(line === "" && index === all.length - 1));
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
 }
 
 describe("the quickscale bin", () => {

@@ -23,7 +23,7 @@ import {
 } from "./support/generated-project";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, REPO_ROOT, run, RunResult } from "./support/process";
 import { CACHE_DIR } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
@@ -38,10 +38,6 @@ const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 const PORT = "8000";
 /** RUN commands that administer the machine: never run here (we run as root), only listed. */
 const SYSTEM_COMMANDS = /^(?:groupadd|useradd|addgroup|adduser|apt-get|apt|apk|chown)\b/;
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
-}
 
 /**
  * The generated `Dockerfile` and `docker-compose.yml`. No Docker engine runs here, so

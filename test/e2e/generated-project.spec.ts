@@ -5,7 +5,7 @@ import { parse } from "smol-toml";
 import { parseDotenv } from "./support/dotenv";
 import { removeDir, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { httpGet, HttpResponse, RunningServer, startServer } from "./support/server";
 
@@ -21,10 +21,6 @@ const NO_ISSUES = "System check identified no issues (0 silenced).";
 /** A production-grade random key (64 characters, none of them `$`, which django-environ expands). */
 function randomKey(): string {
   return randomBytes(48).toString("base64url");
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
 }
 
 function output(result: RunResult): string {

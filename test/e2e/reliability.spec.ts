@@ -3,28 +3,18 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join, relative } from "node:path";
 import { dockerignoreMatcher } from "./support/dockerfile";
 import { listFiles, removeDir, sha256, snapshot, tempDir } from "./support/files";
-import { baseEnv, describeRun, run, runBin, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 import { localSecretKey, manifestProblems, mapLimit, treeDifferences } from "./support/project-trees";
 import { ensureProjectEnv } from "./support/python-env";
 
 const RUN_TIMEOUT_MS = 60_000;
 /** A first run may build the cached venv of the generated project (pip downloads). */
 const VENV_TIMEOUT_MS = 20 * 60_000;
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "QuickScale Tests",
-  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
-  GIT_COMMITTER_NAME: "QuickScale Tests",
-  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
-};
 /** The name of the projects compared below (the fixtures of `add` are called "shop"). */
 const NAME = "myapp";
 const STAGING = /\.quickscale-staging-\d+/;
 /** Django's `get_random_secret_key()` alphabet, 50 of them, labelled insecure. */
 const DEVELOPMENT_KEY = /^django-insecure-[a-z0-9!@#$%^&*(\-_=+)]{50}$/;
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
-}
 
 /** A clean failure: an exit code (no signal, no crash), nothing on stdout, one `error: ` line on stderr. */
 function expectOneLineError(result: RunResult): void {
@@ -39,7 +29,7 @@ function expectOneLineError(result: RunResult): void {
 }
 
 function git(args: readonly string[], cwd: string): Promise<RunResult> {
-  return run("git", args, { cwd, env: baseEnv(GIT_ENV), timeoutMs: RUN_TIMEOUT_MS });
+  return run("git", args, { cwd, env: baseEnv(GIT_IDENTITY), timeoutMs: RUN_TIMEOUT_MS });
 }
 
 /** A snapshot without git's own folder, whose index `git status` refreshes. */
@@ -579,7 +569,7 @@ describe("reliability", () => {
           await c.setup?.(ws);
           const before = diskState(root);
 
-          const result = await runBin(c.args(ws), c.cwd?.(ws) ?? work, GIT_ENV);
+          const result = await runBin(c.args(ws), c.cwd?.(ws) ?? work, GIT_IDENTITY);
 
           expectOneLineError(result);
           if (c.exit !== undefined) {

@@ -11,7 +11,7 @@ import {
   pyprojectFacts,
   requirementName,
 } from "./support/generated-project";
-import { baseEnv, describeRun, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, run, RunResult } from "./support/process";
 import { networkEnv } from "./support/network-env";
 import { CACHE_DIR, PythonEnv } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
@@ -46,10 +46,6 @@ const SECRET_PATTERNS: { what: string; pattern: RegExp }[] = [
   },
   { what: "a password in a URL", pattern: /:\/\/[^\s:@/"']+:(?!password@|postgres@)[^\s@/"']+@/ },
 ];
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code).withContext(describeRun(result)).toBe(0);
-}
 
 /**
  * The Docker, CI and quality files of a freshly generated project, judged by the tools the

@@ -175,3 +175,16 @@ export function runBin(
 ): Promise<RunResult> {
   return run(process.execPath, [BIN, ...args], { cwd, env: baseEnv(env), timeoutMs: 60_000 });
 }
+
+/** A git identity for the commits specs make: a fresh machine may have none configured. */
+export const GIT_IDENTITY: NodeJS.ProcessEnv = {
+  GIT_AUTHOR_NAME: "QuickScale Tests",
+  GIT_AUTHOR_EMAIL: "tests@quickscale.invalid",
+  GIT_COMMITTER_NAME: "QuickScale Tests",
+  GIT_COMMITTER_EMAIL: "tests@quickscale.invalid",
+};
+
+/** Expects `result` to have exited 0, showing the command and its output when it did not. */
+export function expectSuccess(result: RunResult): void {
+  expect(result.code).withContext(describeRun(result)).toBe(0);
+}
