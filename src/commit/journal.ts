@@ -12,7 +12,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { BeforeWriteHook, ProjectFile } from "./new-project";
+import { isCode } from "../errors";
+import { BeforeWriteHook, newFileMode, ProjectFile } from "./new-project";
 
 /** Where a run keeps its journal and backups while it changes an existing project. */
 export const JOURNAL_DIR = ".quickscale-journal";
@@ -70,8 +71,7 @@ export function commitChanges(
       beforeWrite?.(file.path, index);
       const path = join(root, file.path);
       mkdirSync(dirname(path), { recursive: true });
-      const mode =
-        journal.entries[index]?.mode ?? (file.content.subarray(0, 2).toString() === "#!" ? 0o755 : 0o644);
+      const mode = journal.entries[index]?.mode ?? newFileMode(file.content);
       writeFileSync(path, file.content, { mode });
     });
   } catch (error) {
@@ -183,8 +183,4 @@ function missingDirs(root: string, files: readonly ProjectFile[]): string[] {
     }
   }
   return [...missing].sort((a, b) => b.split("/").length - a.split("/").length);
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return error instanceof Error && "code" in error && error.code === code;
 }

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { isCode } from "../errors";
+import { isAlive } from "../process-alive";
 
 /** One file to write, with its path relative to the project folder. */
 export interface ProjectFile {
@@ -41,7 +43,7 @@ export function commitNewProject(
       beforeWrite?.(file.path, index);
       const path = join(staging, file.path);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.content, { mode: isScript(file.content) ? 0o755 : 0o644 });
+      writeFileSync(path, file.content, { mode: newFileMode(file.content) });
     });
     if (existsSync(target)) {
       moveEntriesInto(staging, target);
@@ -141,22 +143,7 @@ function removeIfEmpty(folders: readonly string[]): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) {
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !isCode(error, "ESRCH");
-  }
-}
-
-function isScript(content: Buffer): boolean {
-  return content.subarray(0, 2).toString("latin1") === "#!";
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return error instanceof Error && "code" in error && error.code === code;
+/** The mode a new file gets: executable when it starts with `#!` (manage.py). */
+export function newFileMode(content: Buffer): number {
+  return content.subarray(0, 2).toString("latin1") === "#!" ? 0o755 : 0o644;
 }

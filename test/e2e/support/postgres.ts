@@ -1,3 +1,4 @@
+import { isAlive } from "../../../src/process-alive";
 import { randomBytes } from "node:crypto";
 import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./process";
 
@@ -75,16 +76,4 @@ async function pg(command: string, args: readonly string[]): Promise<RunResult> 
     throw new Error(`PostgreSQL command failed:\n${describeRun(result)}`);
   }
   return result;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) {
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !(error instanceof Error && "code" in error && error.code === "ESRCH");
-  }
 }

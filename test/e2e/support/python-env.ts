@@ -1,3 +1,4 @@
+import { isAlive } from "../../../src/process-alive";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -212,15 +213,6 @@ function removeStaleBuilds(): void {
         // An orphaned installer of the killed run may still be writing there: next time.
       }
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !(error instanceof Error && "code" in error && error.code === "ESRCH");
   }
 }
 
