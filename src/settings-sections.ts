@@ -1,5 +1,4 @@
-import { addImport, setSetting } from "./editors/python";
-import { pythonParser } from "./python-parser";
+import { addImport, definesSetting, setSetting } from "./editors/python";
 
 /** A top-level `NAME = value` setting and the comment lines above it (without `# `). */
 export interface SettingSpec {
@@ -30,7 +29,7 @@ export async function addSettingsSection(
   let result = source;
   let first = true;
   for (const setting of section.settings) {
-    if (await definesSetting(result, setting.name)) {
+    if (await definesSetting(result, file, setting.name)) {
       continue;
     }
     // The section's header, then (after an empty comment line) the setting's own comment.
@@ -56,21 +55,4 @@ export async function addImports(
     result = await addImport(result, file, statement);
   }
   return result;
-}
-
-/** Whether the module assigns `name` at top level (`NAME = …` or `NAME: T = …`). */
-export async function definesSetting(source: string, name: string): Promise<boolean> {
-  const parser = await pythonParser();
-  const tree = parser.parse(source);
-  if (tree === null) {
-    return false;
-  }
-  try {
-    return tree.rootNode.namedChildren.some((statement) => {
-      const assignment = statement?.type === "expression_statement" ? statement.namedChildren[0] : null;
-      return assignment?.type === "assignment" && assignment.childForFieldName("left")?.text === name;
-    });
-  } finally {
-    tree.delete();
-  }
 }

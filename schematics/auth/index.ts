@@ -3,10 +3,10 @@ import { concern } from "../../src/concern";
 import { editFile } from "../../src/edit-file";
 import { addEnvSection } from "../../src/editors/dotenv";
 import { addProjectDependency } from "../../src/editors/pyproject-dependencies";
-import { addToListSetting, addToNestedList, addUrlPattern } from "../../src/editors/python";
+import { addToListSetting, addToNestedList, addUrlPattern, definesSetting } from "../../src/editors/python";
 import { PYPROJECT_PATH } from "../../src/pyproject";
 import { addReadmeSection } from "../../src/readme";
-import { addImports, addSettingsSection, definesSetting } from "../../src/settings-sections";
+import { addImports, addSettingsSection } from "../../src/settings-sections";
 import {
   AUTH_DEPENDENCY,
   AUTHENTICATION_BACKENDS,
@@ -87,7 +87,7 @@ async function editBaseSettings(text: string, file: string, mfa: boolean): Promi
   result = await addToListSetting(result, file, "MIDDLEWARE", MIDDLEWARE.entries, listPlace(MIDDLEWARE));
   result = await addToNestedList(result, file, CONTEXT_PROCESSORS.path, CONTEXT_PROCESSORS.entries);
   const section = { ...BASE_SETTINGS, settings: [...BASE_SETTINGS.settings, ...(mfa ? MFA.settings : [])] };
-  if (await definesSetting(result, AUTHENTICATION_BACKENDS.setting.name)) {
+  if (await definesSetting(result, file, AUTHENTICATION_BACKENDS.setting.name)) {
     result = await addToListSetting(
       result,
       file,

@@ -31,8 +31,8 @@ export interface Bindings {
   readonly unusual: readonly { node: Node; what: string }[];
 }
 
-const CONTAINERS = new Set([
-  "module",
+/** Compound statements and their parts: code inside them is still module scope. */
+export const COMPOUND_STATEMENTS: ReadonlySet<string> = new Set([
   "block",
   "if_statement",
   "elif_clause",
@@ -47,6 +47,8 @@ const CONTAINERS = new Set([
   "match_statement",
   "case_clause",
 ]);
+
+const CONTAINERS: ReadonlySet<string> = new Set(["module", ...COMPOUND_STATEMENTS]);
 
 const BLOCK_NAMES: Record<string, string> = {
   if_statement: "an if block",

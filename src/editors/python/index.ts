@@ -8,4 +8,4 @@
 export { PythonEditError } from "./errors";
 export { addImport } from "./imports";
 export { addToListSetting, addToNestedList, addUrlPattern } from "./lists";
-export { setSetting } from "./settings";
+export { definesSetting, setSetting } from "./settings";

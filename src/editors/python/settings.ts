@@ -1,7 +1,7 @@
 /** Setting a top-level value: `NAME = value`, replaced in place or added. */
 import type { Node, Parser } from "web-tree-sitter";
 import { pythonParser } from "../../python-parser";
-import { bindingsOf, singleAssignment } from "./bindings";
+import { bindingsOf, COMPOUND_STATEMENTS, singleAssignment } from "./bindings";
 import { PythonEditError } from "./errors";
 import { fitLines } from "./layout";
 import {
@@ -161,27 +161,20 @@ function importsOverrides(statement: Node): boolean {
   return false;
 }
 
+/** Whether the module assigns `name` at top level (`NAME = …`), as a module checks before adding it. */
+export async function definesSetting(source: string, file: string, name: string): Promise<boolean> {
+  const parser = await pythonParser();
+  return withModule(parser, source, file, (root) =>
+    bindingsOf(root, name).assignments.some((assignment) => assignment.topLevel),
+  );
+}
+
 const DEFINITIONS = new Set(["function_definition", "class_definition", "decorated_definition"]);
-const COMPOUND = new Set([
-  "if_statement",
-  "elif_clause",
-  "else_clause",
-  "try_statement",
-  "except_clause",
-  "except_group_clause",
-  "finally_clause",
-  "with_statement",
-  "for_statement",
-  "while_statement",
-  "match_statement",
-  "case_clause",
-  "block",
-]);
 
 /** Blank lines ruff wants (or a new commented block deserves) between `previous` and a new statement. */
 function blankLinesAfter(previous: Node, commented: boolean): number {
   let last: Node | undefined = previous;
-  while (last !== undefined && COMPOUND.has(last.type)) {
+  while (last !== undefined && COMPOUND_STATEMENTS.has(last.type)) {
     const children = namedChildrenOf(last);
     last = children[children.length - 1];
   }
