@@ -8,7 +8,16 @@ import { parseDotenv } from "./support/dotenv";
 import { parseChangeReport } from "./support/dry-run-report";
 import { removeDir, snapshot, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
+import {
+  baseEnv,
+  describeRun,
+  expectSuccess,
+  GIT_IDENTITY,
+  required,
+  run,
+  runBin,
+  RunResult,
+} from "./support/process";
 import { ensureVenv, projectRequirements, PythonEnv } from "./support/python-env";
 import {
   baseSettingsPath,
@@ -363,12 +372,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
         originals = new Map();
       }, COMMAND_TIMEOUT_MS);
 
-      const current = (): UserProject => {
-        if (project === undefined) {
-          throw new Error("The fixture project was not created (see the beforeAll failure).");
-        }
-        return project;
-      };
+      const current = (): UserProject =>
+        required(project, "The fixture project was not created (see the beforeAll failure).");
       /** The project with auth added; fails the spec when `add auth` did not succeed. */
       const withAuth = (): UserProject => {
         if (added?.code !== 0) {
@@ -378,12 +383,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
         }
         return current();
       };
-      const database = (): ThrowawayDatabase => {
-        if (db === undefined) {
-          throw new Error("The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-        }
-        return db;
-      };
+      const database = (): ThrowawayDatabase =>
+        required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
       const original = (relative: string): string => {
         const text = originals.get(relative);
         if (text === undefined) {
@@ -557,12 +558,8 @@ describe("quickscale add auth, on projects a user has changed", () => {
           project?.remove();
         });
 
-        const current = (): UserProject => {
-          if (project === undefined) {
-            throw new Error("The fixture project was not created (see the beforeAll failure).");
-          }
-          return project;
-        };
+        const current = (): UserProject =>
+          required(project, "The fixture project was not created (see the beforeAll failure).");
 
         it("is a valid Django project before the module runs: check, its own tests, ruff", () => {
           expectValidProject(before, current().dir);

@@ -7,7 +7,7 @@ import { BrowserSession, hiddenFields, PageResponse } from "./support/browser-se
 import { parseDotenv } from "./support/dotenv";
 import { removeDir, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { linksIn, readSentEmails } from "./support/sent-emails";
 import { RunningServer, startServer } from "./support/server";
@@ -115,18 +115,10 @@ describe("quickscale add auth, on a generated project run for real", () => {
     }
   }, COMMAND_TIMEOUT_MS);
 
-  const current = (): AuthProject => {
-    if (project === undefined) {
-      throw new Error("The project was not generated with auth (see the beforeAll failure).");
-    }
-    return project;
-  };
-  const database = (): ThrowawayDatabase => {
-    if (db === undefined) {
-      throw new Error("The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-    }
-    return db;
-  };
+  const current = (): AuthProject =>
+    required(project, "The project was not generated with auth (see the beforeAll failure).");
+  const database = (): ThrowawayDatabase =>
+    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const read = (relative: string): string => readFileSync(join(current().dir, relative), "utf8");
   const manage = (
     args: readonly string[],
@@ -413,12 +405,8 @@ describe("quickscale add auth --mfa, on a generated project", () => {
     }
   });
 
-  const current = (): AuthProject => {
-    if (project === undefined) {
-      throw new Error("The project was not generated with auth --mfa (see the beforeAll failure).");
-    }
-    return project;
-  };
+  const current = (): AuthProject =>
+    required(project, "The project was not generated with auth --mfa (see the beforeAll failure).");
 
   it("depends on django-allauth with its mfa extra", () => {
     const doc = parse(readFileSync(join(current().dir, "pyproject.toml"), "utf8"));

@@ -10,7 +10,7 @@ import {
 } from "./support/generated-project";
 import { createThrowawayDatabase, databaseExists, ThrowawayDatabase } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, REPO_ROOT, required, run, RunResult } from "./support/process";
 import {
   expressionsIn,
   parseGithubEnvFile,
@@ -66,18 +66,10 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     generated?.remove();
   }, 60_000);
 
-  const project = (): GeneratedProject => {
-    if (generated === undefined) {
-      throw new Error("The project was not generated (see the beforeAll failure).");
-    }
-    return generated;
-  };
-  const database = (): ThrowawayDatabase => {
-    if (db === undefined) {
-      throw new Error("The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-    }
-    return db;
-  };
+  const project = (): GeneratedProject =>
+    required(generated, "The project was not generated (see the beforeAll failure).");
+  const database = (): ThrowawayDatabase =>
+    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const ci = (): Workflow => {
     project().read(".github/workflows/ci.yml");
     return readWorkflow(join(project().dir, ".github", "workflows", "ci.yml"));

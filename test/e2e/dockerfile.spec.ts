@@ -23,7 +23,7 @@ import {
 } from "./support/generated-project";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, expectSuccess, REPO_ROOT, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, REPO_ROOT, required, run, RunResult } from "./support/process";
 import { CACHE_DIR } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
@@ -62,18 +62,10 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     generated?.remove();
   }, 60_000);
 
-  const project = (): GeneratedProject => {
-    if (generated === undefined) {
-      throw new Error("The project was not generated (see the beforeAll failure).");
-    }
-    return generated;
-  };
-  const database = (): ThrowawayDatabase => {
-    if (db === undefined) {
-      throw new Error("The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-    }
-    return db;
-  };
+  const project = (): GeneratedProject =>
+    required(generated, "The project was not generated (see the beforeAll failure).");
+  const database = (): ThrowawayDatabase =>
+    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const dockerfile = (): Dockerfile => parseDockerfile(project().read("Dockerfile"));
   const finalStage = (): DockerStage => {
     const stage = dockerfile().stages.at(-1);

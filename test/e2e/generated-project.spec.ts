@@ -5,7 +5,7 @@ import { parse } from "smol-toml";
 import { parseDotenv } from "./support/dotenv";
 import { removeDir, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { httpGet, HttpResponse, RunningServer, startServer } from "./support/server";
 
@@ -54,18 +54,10 @@ describe(`a generated project (${NAME}), run for real`, () => {
     removeDir(root);
   }, COMMAND_TIMEOUT_MS);
 
-  const venv = (): PythonEnv => {
-    if (py === undefined) {
-      throw new Error("The project's virtualenv was not created (see the beforeAll failure).");
-    }
-    return py;
-  };
-  const database = (): ThrowawayDatabase => {
-    if (db === undefined) {
-      throw new Error("The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-    }
-    return db;
-  };
+  const venv = (): PythonEnv =>
+    required(py, "The project's virtualenv was not created (see the beforeAll failure).");
+  const database = (): ThrowawayDatabase =>
+    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   /** `python manage.py …` in the project, with only `env` beyond a clean environment. */
   const manage = (
     args: string[],

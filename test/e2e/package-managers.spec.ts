@@ -4,7 +4,7 @@ import { parse } from "smol-toml";
 import { removeDir, tempDir } from "./support/files";
 import { networkEnv } from "./support/network-env";
 import { ensurePoetryEnv, pypiReleaseJsonApiAnswers, PYPI_SIMPLE_URL } from "./support/poetry-env";
-import { baseEnv, describeRun, run, runBin, RunResult } from "./support/process";
+import { baseEnv, describeRun, required, run, runBin, RunResult } from "./support/process";
 import { CACHE_DIR, PythonEnv } from "./support/python-env";
 import { blockCommands, firstBashBlock, ShellCommand } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
@@ -222,12 +222,8 @@ describe("package managers: the generated README's local setup, run as written",
         });
       };
 
-      const readme = (): ReadmePlan => {
-        if (plan === undefined) {
-          throw new Error("The project was not generated (see the beforeAll failure).");
-        }
-        return plan;
-      };
+      const readme = (): ReadmePlan =>
+        required(plan, "The project was not generated (see the beforeAll failure).");
 
       /** Runs `argv` in the project with the shell's environment plus `env`. */
       const sh = (

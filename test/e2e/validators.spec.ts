@@ -11,7 +11,7 @@ import {
   pyprojectFacts,
   requirementName,
 } from "./support/generated-project";
-import { baseEnv, describeRun, expectSuccess, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, expectSuccess, required, run, RunResult } from "./support/process";
 import { networkEnv } from "./support/network-env";
 import { CACHE_DIR, PythonEnv } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
@@ -69,12 +69,8 @@ describe("the generated project's Docker, CI and quality files, checked by their
     generated?.remove();
   });
 
-  const project = (): GeneratedProject => {
-    if (generated === undefined) {
-      throw new Error("The project was not generated (see the beforeAll failure).");
-    }
-    return generated;
-  };
+  const project = (): GeneratedProject =>
+    required(generated, "The project was not generated (see the beforeAll failure).");
   const tool = (
     name: string,
     args: readonly string[],

@@ -188,3 +188,14 @@ export const GIT_IDENTITY: NodeJS.ProcessEnv = {
 export function expectSuccess(result: RunResult): void {
   expect(result.code).withContext(describeRun(result)).toBe(0);
 }
+
+/**
+ * What a `beforeAll` set up, for a spec that needs it: a clear failure pointing at the
+ * `beforeAll` failure when it is missing.
+ */
+export function required<T>(value: T | undefined, missing: string): T {
+  if (value === undefined) {
+    throw new Error(missing);
+  }
+  return value;
+}
