@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.mjs", "scripts/*.mjs", "bin/*.js"] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -22,7 +22,9 @@ export default tseslint.config(
   {
     files: ["**/*.mjs", "bin/*.js"],
     ...tseslint.configs.disableTypeChecked,
+    // Plain JavaScript: parsed without the TypeScript project (whose type-aware rules are off).
     languageOptions: {
+      parserOptions: { projectService: false, project: false },
       globals: {
         process: "readonly",
         console: "readonly",
