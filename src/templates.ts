@@ -10,6 +10,7 @@ import {
 } from "@angular-devkit/schematics";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { noteRender } from "./checked-templates";
 import { messageOf } from "./errors";
 
 /** Values a template may use: `<%= name %>` in content, `__name__` as a path segment. */
@@ -50,22 +51,33 @@ export function schematicDir(context: SchematicContext): string {
 /** Renders one file: its path always, its content when it ends in `.template`. */
 export function renderEntry(values: TemplateValues): (entry: FileEntry) => FileEntry {
   return (entry) => {
-    const path = renderPath(entry.path, values);
-    if (!path.endsWith(TEMPLATE_SUFFIX)) {
-      return path === entry.path ? entry : { path: normalize(path), content: entry.content };
-    }
-    let content: string;
-    try {
-      content = renderContent<TemplateValues>(entry.content.toString("utf-8"), {
-        sourceURL: entry.path,
-      })(values);
-    } catch (error) {
-      throw new SchematicsException(`Template "${entry.path}" failed to render: ${messageOf(error)}`);
-    }
-    return {
-      path: normalize(path.slice(0, -TEMPLATE_SUFFIX.length)),
-      content: Buffer.from(content, "utf-8"),
-    };
+    const rendered = renderFile(entry, values);
+    noteRender(entry.content, rendered.content, values);
+    return rendered;
+  };
+}
+
+/** The file a template at `path` renders to with `values` (for the build's template check). */
+export function renderTemplate(path: string, template: Buffer, values: TemplateValues): FileEntry {
+  return renderFile({ path: normalize(path), content: template }, values);
+}
+
+function renderFile(entry: FileEntry, values: TemplateValues): FileEntry {
+  const path = renderPath(entry.path, values);
+  if (!path.endsWith(TEMPLATE_SUFFIX)) {
+    return path === entry.path ? entry : { path: normalize(path), content: entry.content };
+  }
+  let content: string;
+  try {
+    content = renderContent<TemplateValues>(entry.content.toString("utf-8"), {
+      sourceURL: entry.path,
+    })(values);
+  } catch (error) {
+    throw new SchematicsException(`Template "${entry.path}" failed to render: ${messageOf(error)}`);
+  }
+  return {
+    path: normalize(path.slice(0, -TEMPLATE_SUFFIX.length)),
+    content: Buffer.from(content, "utf-8"),
   };
 }
 
