@@ -1,7 +1,8 @@
 // Times whole processes side by side, in one run on one machine: `quickscale init` (our
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
-// `django-admin startproject`, and `node -e 0`, the floor of any Node.js program. Prints
-// the median, min and max of wall time and peak memory (RSS) of each, and the ratios.
+// `django-admin startproject`, and `node -e 0`, the floor of any Node.js program, run in
+// turns. Prints the median, min and max of wall time and peak memory (RSS) of each, and
+// the ratios.
 //
 //   npm run bench [-- --runs 15] [-- --warmup 3]
 //
@@ -166,25 +167,29 @@ function prepareStockCli() {
   return dir;
 }
 
-// --- Run --------------------------------------------------------------------------------
-const results = [];
-for (const benchCase of cases) {
-  const walls = [];
-  const rss = [];
-  let files = 0;
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    const dir = join(scratch, `${results.length}-${i}`);
+// --- Run ---------------------------------------------------------------------------------
+// Round by round, every command once per round: a machine that slows down for a while
+// slows all of them alike, so the ratios hold even when the absolute figures drift.
+const samples = cases.map(() => ({ walls: [], rss: [], files: 0 }));
+for (let round = 0; round < WARMUP + RUNS; round++) {
+  cases.forEach((benchCase, index) => {
+    const dir = join(scratch, `${index}-${round}`);
     mkdirSync(dir);
     const { wallMs, rssMiB } = benchCase.run(dir);
-    if (i >= WARMUP) {
-      walls.push(wallMs);
-      rss.push(rssMiB);
+    if (round >= WARMUP) {
+      samples[index].walls.push(wallMs);
+      samples[index].rss.push(rssMiB);
     }
-    files = benchCase.files(dir);
+    samples[index].files = benchCase.files(dir);
     rmSync(dir, { recursive: true, force: true });
-  }
-  results.push({ name: benchCase.name, files, wall: stats(walls), rss: stats(rss) });
+  });
 }
+const results = cases.map((benchCase, index) => ({
+  name: benchCase.name,
+  files: samples[index].files,
+  wall: stats(samples[index].walls),
+  rss: stats(samples[index].rss),
+}));
 rmSync(scratch, { recursive: true, force: true });
 
 // --- Where quickscale init's time goes (the bin's own QUICKSCALE_PROFILE phases) ----------
