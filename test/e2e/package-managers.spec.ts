@@ -319,6 +319,10 @@ describe("package managers: the generated README's local setup, run as written",
             if (result.code !== 0) {
               return;
             }
+            // Installing the project itself must not greet the developer with setuptools' warnings.
+            expect(`${result.stdout}${result.stderr}`)
+              .withContext(`${where}: ${command.line}`)
+              .not.toContain("BuildBackendWarning");
             if (superuser) {
               expect(result.stdout).toContain("Superuser created successfully.");
             }
