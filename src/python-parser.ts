@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import type { Node, Parser as ParserType } from "web-tree-sitter";
+import type { Node, Parser as ParserType, Tree } from "web-tree-sitter";
 
 let parserPromise: Promise<ParserType> | undefined;
 
@@ -23,11 +23,10 @@ export function pythonParser(): Promise<ParserType> {
 /** Where a Python source fails to parse, as `line N: ...`, or `null` when it parses. */
 export async function pythonSyntaxProblem(source: string): Promise<string | null> {
   const parser = await pythonParser();
-  const tree = parser.parse(source);
-  if (tree === null) {
-    return "the parser gave no tree";
-  }
-  try {
+  return withTree(parser, source, (tree) => {
+    if (tree === null) {
+      return "the parser gave no tree";
+    }
     if (!tree.rootNode.hasError) {
       return null;
     }
@@ -37,8 +36,46 @@ export async function pythonSyntaxProblem(source: string): Promise<string | null
     }
     const what = bad.isMissing ? `missing "${bad.type}"` : `unexpected "${bad.text.slice(0, 40)}"`;
     return `line ${bad.startPosition.row + 1}: syntax error, ${what}`;
+  });
+}
+
+/**
+ * The trees of the last few sources parsed, kept for reuse: a module edits a settings file
+ * in a dozen steps, and each version of it is read by several editors and then validated,
+ * so most parses would repeat one already made. Trees are immutable; one in use is never
+ * freed.
+ */
+const TREES_KEPT = 8;
+const trees = new Map<string, { tree: Tree | null; users: number }>();
+
+/** Runs `use` on the tree of `source` (parsed once while it stays among the recent ones). */
+export function withTree<T>(parser: ParserType, source: string, use: (tree: Tree | null) => T): T {
+  let entry = trees.get(source);
+  if (entry === undefined) {
+    entry = { tree: parser.parse(source), users: 0 };
+  } else {
+    trees.delete(source);
+  }
+  // Most recent last, so the first entries are the ones to free.
+  trees.set(source, entry);
+  entry.users++;
+  try {
+    return use(entry.tree);
   } finally {
-    tree.delete();
+    entry.users--;
+    freeOldTrees();
+  }
+}
+
+function freeOldTrees(): void {
+  for (const [source, entry] of trees) {
+    if (trees.size <= TREES_KEPT) {
+      return;
+    }
+    if (entry.users === 0) {
+      trees.delete(source);
+      entry.tree?.delete();
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * meaning rather than by spelling (quote style, spacing, magic trailing commas).
  */
 import type { Node, Parser } from "web-tree-sitter";
+import { withTree } from "../../python-parser";
 import { PythonEditError } from "./errors";
 
 /** `ruff format`'s defaults, which the generated project keeps. */
@@ -12,11 +13,10 @@ export const INDENT = "    ";
 
 /** Runs `use` on the module tree of `source`, refusing a source that does not parse. */
 export function withModule<T>(parser: Parser, source: string, file: string, use: (root: Node) => T): T {
-  const tree = parser.parse(source);
-  if (tree === null) {
-    throw new PythonEditError(file, 1, "Python code", "a file the parser could not read");
-  }
-  try {
+  return withTree(parser, source, (tree) => {
+    if (tree === null) {
+      throw new PythonEditError(file, 1, "Python code", "a file the parser could not read");
+    }
     const root = tree.rootNode;
     if (root.hasError) {
       const bad = firstError(root) ?? root;
@@ -24,9 +24,7 @@ export function withModule<T>(parser: Parser, source: string, file: string, use:
       throw new PythonEditError(file, lineOf(bad), "valid Python", `a syntax error at ${what}`);
     }
     return use(root);
-  } finally {
-    tree.delete();
-  }
+  });
 }
 
 function firstError(node: Node): Node | null {
