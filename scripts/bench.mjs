@@ -228,7 +228,9 @@ const ratio = (a, b) =>
 console.log("\nquickscale init, median ms by phase (from the bin's QUICKSCALE_PROFILE=1):");
 const rulesOnly = phase("engine and rules") - phase("validation");
 for (const [name, ms] of [
-  ["node start + loading the bin", phase("start and load")],
+  ["node start", phase("node start")],
+  ["loading the bin (bundle)", phase("loading the bin")],
+  ["loading the engine (devkit)", phase("loading the engine")],
   ["engine and rules", rulesOnly],
   ["tree validation", phase("validation")],
   ["commit (staging + rename)", phase("commit")],
