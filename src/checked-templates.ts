@@ -11,7 +11,7 @@ import type { TemplateValues } from "./templates";
  *
  * Parsing Python needs tree-sitter's WebAssembly grammar, and YAML a large parser: for
  * `init`, whose files are all plain renders of our templates, that was a third of the run
- * and 13 MiB. `npm run build` renders every template with sample values covering the edge
+ * and 7 MiB. `npm run build` renders every template with sample values covering the edge
  * members of each value's class (short and long names, soft keywords, a key starting with
  * each character it may hold), checks each render with the run-time validator, and records
  * the hash of every template that passed in `dist/checked-templates.json`.
