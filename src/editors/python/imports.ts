@@ -1,6 +1,7 @@
 /** Ensuring an import: merged into an existing `from x import ...`, or added among the imports. */
 import type { Node, Parser } from "web-tree-sitter";
 import { pythonParser } from "../../python-parser";
+import { STDLIB_MODULES } from "../../python-names";
 import { insertEntry, Placement, Sequence } from "./layout";
 import {
   childrenOf,
@@ -32,7 +33,7 @@ interface Wanted {
   readonly wildcard: boolean;
 }
 
-/** Ensures an import: 'from django.urls import include' merges into an existing 'from django.urls import path'; 'import x' is added after the last top-level import. */
+/** Ensures an import: 'from django.urls import include' merges into an existing 'from django.urls import path'; a new one goes where isort puts it. */
 export async function addImport(source: string, file: string, statement: string): Promise<string> {
   const parser = await pythonParser();
   const wanted = parseImport(parser, statement);
@@ -251,10 +252,10 @@ function sortedPlacement(items: readonly Node[], name: Name): Placement {
 }
 
 /**
- * Adds `statement` unless `present(top-level imports)`: among the imports of its package
- * (`from django.conf import settings` next to `from django.urls import path`, in isort's
- * order), else after the last top-level import at the head of the module (before relative
- * imports, for an absolute one), else after the module's docstring.
+ * Adds `statement` unless `present(top-level imports)`: in its isort section (standard
+ * library, third party, the project's own package, relative) at its sorted place, as
+ * `ruff check --select I` wants it; in a new section between its neighbours, one blank
+ * line on each side, when the module has none of that kind; else after the docstring.
  */
 function ensureStatement(
   parser: Parser,
@@ -286,40 +287,30 @@ function ensureStatement(
       }
     }
     const newModule = statement.split(/\s+/)[1] ?? "";
-    const newRoot = rootPackage(newModule);
-    const newKey = sortKey(statement.startsWith("from ") ? 1 : 0, newModule);
-    const samePackage = head.filter((node) => rootPackage(moduleName(node)) === newRoot && newRoot !== ".");
-    if (samePackage.length > 0) {
-      const later = samePackage.find(
-        (node) => sortKey(node.type === "import_statement" ? 0 : 1, moduleName(node)) > newKey,
-      );
-      if (later !== undefined) {
-        const at = lineStart(source, topOfComments(source, later).startIndex);
-        return `${source.slice(0, at)}${statement}${eol}${source.slice(at)}`;
-      }
-      const last = samePackage[samePackage.length - 1];
-      if (last !== undefined) {
-        return afterStatement(source, last, statement, eol);
-      }
+    const firstParty = firstPartyOf(file);
+    const section = sectionOf(newModule, firstParty);
+    const key = sortKey(statement.startsWith("from ") ? "from" : "import", newModule);
+    const sameSection = head.filter((node) => sectionOf(moduleName(node), firstParty) === section);
+    const later = sameSection.find((node) => sortKey(kindOf(node), moduleName(node)) > key);
+    if (later !== undefined) {
+      const at = lineStart(source, topOfComments(source, later).startIndex);
+      return `${source.slice(0, at)}${statement}${eol}${source.slice(at)}`;
     }
-    const firstImport = head[0];
-    if (newRoot === "__future__" && firstImport !== undefined) {
-      // Future imports must come first, in a section of their own.
-      const at = lineStart(source, topOfComments(source, firstImport).startIndex);
-      return `${source.slice(0, at)}${statement}${eol}${eol}${source.slice(at)}`;
+    const lastOfSection = sameSection[sameSection.length - 1];
+    if (lastOfSection !== undefined) {
+      return afterStatement(source, lastOfSection, statement, eol);
     }
-    const absolute = head.filter((node) => !moduleName(node).startsWith("."));
-    const anchor = newRoot === "." ? head[head.length - 1] : (absolute[absolute.length - 1] ?? undefined);
-    if (anchor !== undefined) {
-      // A first relative import opens the local section: isort (ruff's I001) wants a
-      // blank line between it and the absolute imports above.
-      const opensSection = newRoot === "." && !moduleName(anchor).startsWith(".");
-      return afterStatement(source, anchor, opensSection ? `${eol}${statement}` : statement, eol);
+    // A new section, between the sections before and after it, one blank line on each side.
+    const earlier = head.filter((node) => sectionOf(moduleName(node), firstParty) < section);
+    const lastBefore = earlier[earlier.length - 1];
+    if (lastBefore !== undefined) {
+      const at = nextLineStart(source, lastBefore.endIndex);
+      const closes = /^[ \t]*\S/.test(source.slice(at)) ? eol : "";
+      return afterStatement(source, lastBefore, `${eol}${statement}${closes}`, eol);
     }
-    const firstRelative = head[0];
-    if (firstRelative !== undefined) {
-      // Only relative imports: an absolute one goes first, in its own section.
-      const at = lineStart(source, topOfComments(source, firstRelative).startIndex);
+    const firstAfter = head[0];
+    if (firstAfter !== undefined) {
+      const at = lineStart(source, topOfComments(source, firstAfter).startIndex);
       return `${source.slice(0, at)}${statement}${eol}${eol}${source.slice(at)}`;
     }
     let at = 0;
@@ -345,12 +336,41 @@ function moduleName(node: Node): string {
   return node.type === "import_statement" ? (importedNames(node)[0]?.name ?? "") : (moduleOf(node) ?? "");
 }
 
-function rootPackage(module: string): string {
-  return module.startsWith(".") ? "." : (module.split(".")[0] ?? module);
+/**
+ * isort's sections, in order (ruff's defaults): `__future__`, the standard library, third
+ * party, first party (the package the edited file belongs to), then relative imports.
+ */
+function sectionOf(module: string, firstParty: string | null): number {
+  if (module.startsWith(".")) {
+    return 4;
+  }
+  const root = module.split(".")[0] ?? module;
+  if (root === "__future__") {
+    return 0;
+  }
+  if (STDLIB_MODULES.has(root)) {
+    return 1;
+  }
+  return root === firstParty ? 3 : 2;
 }
 
-function sortKey(kind: number, module: string): string {
-  return `${kind} ${module.toLowerCase()}`;
+/** The top-level package of a project file (`shop` for `shop/settings/base.py`), if any. */
+function firstPartyOf(file: string): string | null {
+  const parts = file.replace(/^(\.?\/)+/, "").split("/");
+  return parts.length > 1 ? (parts[0] ?? null) : null;
+}
+
+function kindOf(node: Node): "import" | "from" {
+  return node.type === "import_statement" ? "import" : "from";
+}
+
+/**
+ * Order within a section: `import x` lines before `from x import` lines, each by module
+ * name ignoring case; relative modules from the furthest (`..`) to the closest (`.`).
+ */
+function sortKey(kind: "import" | "from", module: string): string {
+  const dots = /^\.*/.exec(module)?.[0].length ?? 0;
+  return `${kind === "import" ? 0 : 1} ${String(9 - Math.min(dots, 9))} ${module.slice(dots).toLowerCase()}`;
 }
 
 function afterStatement(source: string, node: Node, statement: string, eol: string): string {

@@ -75,8 +75,8 @@ describe("python editors: addImport", () => {
     expect(await addImport(URLS, "urls.py", "from allauth.account import views as account_views")).toBe(
       replaced(
         URLS,
-        "from django.urls import path\n",
-        "from django.urls import path\nfrom allauth.account import views as account_views\n",
+        "from django.contrib import admin\n",
+        "from allauth.account import views as account_views\nfrom django.contrib import admin\n",
       ),
     );
     expect(await addImport(URLS, "urls.py", "from .users import views as user_views")).toBe(
@@ -116,7 +116,7 @@ describe("python editors: addImport", () => {
   it("does not count an import inside a function or a block as present", async () => {
     const source = "import os\n\nif DEBUG:\n    import debug_toolbar\n";
     expect(await addImport(source, "s.py", "import debug_toolbar")).toBe(
-      "import os\nimport debug_toolbar\n\nif DEBUG:\n    import debug_toolbar\n",
+      "import os\n\nimport debug_toolbar\n\nif DEBUG:\n    import debug_toolbar\n",
     );
   });
 
