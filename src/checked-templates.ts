@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { extname, join, relative } from "node:path";
 import { projectNameProblem } from "./project-name";
 import { isSecretKey, SECRET_KEY_CHARS } from "./secret-key";
 import { PACKAGE_ROOT } from "./version";
@@ -46,19 +46,27 @@ const checkedRenders = new Set<string>();
 let checkedTemplates: ReadonlySet<string> | undefined;
 
 /**
- * Notes that `rendered` was made from `template` with `values`: it is a checked render
- * when the template was checked at build time and every value is a member of its class.
+ * Notes that `rendered` (the file at `path`) was made from `template` with `values`: it is
+ * a checked render when the template was checked at build time and every value is a member
+ * of its class.
  */
-export function noteRender(template: Buffer, rendered: Buffer, values: TemplateValues): void {
+export function noteRender(template: Buffer, path: string, rendered: Buffer, values: TemplateValues): void {
   checkedTemplates ??= loadCheckedTemplates();
   if (checkedTemplates.has(hash(template)) && valuesInClass(values)) {
-    checkedRenders.add(hash(rendered));
+    checkedRenders.add(renderKey(path, rendered));
   }
 }
 
-/** True when `content` is a checked render (see {@link noteRender}): it need not be parsed. */
-export function isCheckedRender(content: Buffer): boolean {
-  return checkedRenders.size > 0 && checkedRenders.has(hash(content));
+/**
+ * True when `content` at `path` is a checked render (see {@link noteRender}): it need not
+ * be parsed. The file's extension is part of the match, since it decides the parser.
+ */
+export function isCheckedRender(path: string, content: Buffer): boolean {
+  return checkedRenders.size > 0 && checkedRenders.has(renderKey(path, content));
+}
+
+function renderKey(path: string, content: Buffer): string {
+  return `${extname(path)} ${hash(content)}`;
 }
 
 function valuesInClass(values: TemplateValues): boolean {

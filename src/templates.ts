@@ -52,7 +52,7 @@ export function schematicDir(context: SchematicContext): string {
 export function renderEntry(values: TemplateValues): (entry: FileEntry) => FileEntry {
   return (entry) => {
     const rendered = renderFile(entry, values);
-    noteRender(entry.content, rendered.content, values);
+    noteRender(entry.content, rendered.path, rendered.content, values);
     return rendered;
   };
 }

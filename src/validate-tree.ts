@@ -23,7 +23,7 @@ export function validateTree(root: string, select: (tree: Tree) => string[] = to
         throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
       }
       // A render of a template checked at build time parses (see checked-templates.ts).
-      if (isCheckedRender(tree.read(path) ?? Buffer.alloc(0))) {
+      if (isCheckedRender(path, tree.read(path) ?? Buffer.alloc(0))) {
         continue;
       }
       const content = tree.readText(path);

@@ -80,18 +80,22 @@ describe("checked templates", () => {
       renderEntry(values)({ path: normalize("/manage.py.template"), content: managePy }).content;
 
     it("takes a render of a checked template with values of their classes as valid", () => {
-      expect(isCheckedRender(render({ name: "shop_api" }))).toBeTrue();
+      expect(isCheckedRender("/manage.py", render({ name: "shop_api" }))).toBeTrue();
+      expect(isCheckedRender("/elsewhere/manage.py", render({ name: "shop_api" }))).toBeTrue();
     });
 
-    it("parses anything else: other values, edited renders, unknown values or templates", () => {
-      expect(isCheckedRender(render({ name: "Shop-API" }))).toBeFalse();
-      expect(isCheckedRender(render({ name: "billing", extra: "x" }))).toBeFalse();
-      expect(isCheckedRender(Buffer.concat([render({ name: "orders" }), Buffer.from("(\n")]))).toBeFalse();
+    it("parses anything else: other values, edited renders, other extensions, unknown values or templates", () => {
+      expect(isCheckedRender("/manage.py", render({ name: "Shop-API" }))).toBeFalse();
+      expect(isCheckedRender("/manage.py", render({ name: "billing", extra: "x" }))).toBeFalse();
+      const edited = Buffer.concat([render({ name: "orders" }), Buffer.from("(\n")]);
+      expect(isCheckedRender("/manage.py", edited)).toBeFalse();
+      // The same bytes under another extension go to another parser: not covered by the check.
+      expect(isCheckedRender("/manage.yml", render({ name: "shop_api" }))).toBeFalse();
       const unknown = renderEntry({ name: "shop" })({
         path: normalize("/x.py.template"),
         content: Buffer.from("import <%= name %>\n"),
       }).content;
-      expect(isCheckedRender(unknown)).toBeFalse();
+      expect(isCheckedRender("/x.py", unknown)).toBeFalse();
     });
 
     it("matches what the build recorded: every shipped template is checked", async () => {
