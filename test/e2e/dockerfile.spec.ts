@@ -37,7 +37,7 @@ const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 /** The port the image listens on, and its health check asks. */
 const PORT = "8000";
 /** RUN commands that administer the machine: never run here (we run as root), only listed. */
-const SYSTEM_COMMANDS = /^(?:groupadd|useradd|addgroup|adduser|apt-get|apt|apk|chown)\b/;
+const SYSTEM_COMMANDS = /^(?:groupadd|useradd|addgroup|adduser|apt-get|apt|apk|chown|install)\b/;
 
 /**
  * The generated `Dockerfile` and `docker-compose.yml`. No Docker engine runs here, so
@@ -279,7 +279,7 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     "installs the runtime dependencies and collects the static files when its build steps run here",
     async () => {
       const result = await build();
-      expect(result.skipped.map((item) => item.command.split(" ")[0])).toEqual(["groupadd"]);
+      expect(result.skipped.map((item) => item.command.split(" ")[0])).toEqual(["groupadd", "install"]);
       const facts = pyprojectFacts(project().read("pyproject.toml"));
       const env = { ...result.env, PYTHONDONTWRITEBYTECODE: "1" };
       const installed = await run(

@@ -35,7 +35,7 @@ if (
     )
 # No default: production must name the hosts it serves.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 # DATABASES
 # ------------------------------------------------------------------------------
