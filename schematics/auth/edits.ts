@@ -280,11 +280,22 @@ export const PRODUCTION_SETTINGS: readonly SettingsSection[] = [
   },
 ];
 
-/** `from django.urls import include, path` merged into the root URLconf's imports, then the profile view. */
+/**
+ * `from django.urls import include, path` merged into the root URLconf's imports, the
+ * decorator that secures the admin's login, then the profile view.
+ */
 export const URL_IMPORTS: readonly string[] = [
+  "from allauth.account.decorators import secure_admin_login",
   "from django.urls import include, path",
   "from .users.views import profile",
 ];
+
+/**
+ * Top-level statements of the root URLconf: the admin's login page hands over to
+ * allauth's, so staff sign in with its rate limits and, with MFA, their second factor.
+ * https://docs.allauth.org/en/latest/common/admin.html
+ */
+export const URL_STATEMENTS: readonly string[] = ["admin.site.login = secure_admin_login(admin.site.login)"];
 
 /**
  * Added to `urlpatterns` of the root URLconf, in order: the page that requires sign-in

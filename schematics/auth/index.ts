@@ -3,7 +3,13 @@ import { concern } from "../../src/concern";
 import { editFile } from "../../src/edit-file";
 import { addEnvSection } from "../../src/editors/dotenv";
 import { addProjectDependency } from "../../src/editors/pyproject-dependencies";
-import { addToListSetting, addToNestedList, addUrlPattern, definesSetting } from "../../src/editors/python";
+import {
+  addModuleStatement,
+  addToListSetting,
+  addToNestedList,
+  addUrlPattern,
+  definesSetting,
+} from "../../src/editors/python";
 import { PYPROJECT_PATH } from "../../src/pyproject";
 import { addReadmeSection } from "../../src/readme";
 import { addImports, addSettingsSection } from "../../src/settings-sections";
@@ -21,6 +27,7 @@ import {
   SETTINGS_FILES,
   URL_IMPORTS,
   URL_PATTERNS,
+  URL_STATEMENTS,
   URLS_FILE,
 } from "./edits";
 import { Schema } from "./schema";
@@ -49,6 +56,9 @@ export default function auth(options: Schema): Rule {
         }),
         editFile(project(URLS_FILE), async (text, file) => {
           let result = await addImports(text, file, URL_IMPORTS);
+          for (const statement of URL_STATEMENTS) {
+            result = await addModuleStatement(result, file, statement);
+          }
           for (const pattern of URL_PATTERNS) {
             result = await addUrlPattern(result, file, pattern);
           }

@@ -317,6 +317,12 @@ describe("quickscale add auth, on a generated project run for real", () => {
 
           // The page that requires signing in sends visitors to the sign-in page.
           expectRedirect(await browser.get("/accounts/profile/"), "/accounts/login/?next=/accounts/profile/");
+          // So does the admin's own login page: staff sign in through allauth too.
+          const adminLogin = await browser.get("/admin/login/");
+          expect(adminLogin.status).withContext(`GET /admin/login/\n${logs()}`).toBe(302);
+          const adminRedirect = new URL(browser.redirectPath(adminLogin), `https://${host}`);
+          expect(adminRedirect.pathname).toBe("/accounts/login/");
+          expect(adminRedirect.searchParams.get("next")).toBe("/admin/login/");
 
           // Sign up: the form renders inside the project's base.html.
           const signupForm = await browser.get("/accounts/signup/");
@@ -364,6 +370,10 @@ describe("quickscale add auth, on a generated project run for real", () => {
 
           const profile = await browser.get("/accounts/profile/");
           expectPage(profile, email);
+          // Signed in, but not staff: the admin refuses.
+          expect((await browser.get("/admin/login/")).status)
+            .withContext(logs())
+            .toBe(403);
 
           // Sign out with the form of the profile page (its CSRF token is the signed-in one).
           const signedOut = await browser.post(

@@ -13,8 +13,8 @@ import {
   lineStart,
   namedChildrenOf,
   nextLineStart,
-  startsItsLine,
   statementsOf,
+  topOfComments,
   widthOf,
   withModule,
 } from "./syntax";
@@ -328,7 +328,8 @@ function ensureStatement(
   });
 }
 
-function isImport(node: Node): boolean {
+/** A top-level `import`, `from … import` or `from __future__ import`. */
+export function isImport(node: Node): boolean {
   return ["import_statement", "import_from_statement", "future_import_statement"].includes(node.type);
 }
 
@@ -377,20 +378,4 @@ function afterStatement(source: string, node: Node, statement: string, eol: stri
   const at = nextLineStart(source, node.endIndex);
   const before = source.slice(0, at);
   return `${before}${before.endsWith("\n") ? "" : eol}${statement}${eol}${source.slice(at)}`;
-}
-
-/** `node`, or the first of the comment lines right above it, which belong to it. */
-function topOfComments(source: string, node: Node): Node {
-  let top = node;
-  for (
-    let previous = node.previousSibling;
-    previous?.type === "comment";
-    previous = previous.previousSibling
-  ) {
-    if (!startsItsLine(source, previous.startIndex) || previous.endPosition.row + 1 < top.startPosition.row) {
-      break;
-    }
-    top = previous;
-  }
-  return top;
 }

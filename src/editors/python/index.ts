@@ -9,3 +9,4 @@ export { PythonEditError } from "./errors";
 export { addImport } from "./imports";
 export { addToListSetting, addToNestedList, addUrlPattern } from "./lists";
 export { definesSetting, setSetting } from "./settings";
+export { addModuleStatement } from "./statements";

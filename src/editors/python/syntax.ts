@@ -367,3 +367,19 @@ export function describe(node: Node): string {
       return `"${snippet(node.text, 40)}"`;
   }
 }
+
+/** `node`, or the first of the comment lines right above it, which belong to it. */
+export function topOfComments(source: string, node: Node): Node {
+  let top = node;
+  for (
+    let previous = node.previousSibling;
+    previous?.type === "comment";
+    previous = previous.previousSibling
+  ) {
+    if (!startsItsLine(source, previous.startIndex) || previous.endPosition.row + 1 < top.startPosition.row) {
+      break;
+    }
+    top = previous;
+  }
+  return top;
+}

@@ -31,7 +31,10 @@ describe("auth module", () => {
     const base = result.readText("shop/settings/base.py");
     expect(base).toContain('    "django.contrib.staticfiles",\n    "allauth",\n    "allauth.account",\n');
     expect(base).toContain('ACCOUNT_EMAIL_VERIFICATION = "mandatory"');
-    expect(result.readText("shop/urls.py")).toContain('path("accounts/", include("allauth.urls"))');
+    const urls = result.readText("shop/urls.py");
+    expect(urls).toContain('path("accounts/", include("allauth.urls"))');
+    expect(urls).toContain("from allauth.account.decorators import secure_admin_login\n");
+    expect(urls).toContain("\nadmin.site.login = secure_admin_login(admin.site.login)\n\nurlpatterns = [");
     expect(result.readText("pyproject.toml")).toMatch(/"django-allauth>=[^"]+",\n/);
     expect(result.readText(".env.example")).toContain("EMAIL_HOST=");
     expect(result.readText("README.md")).toContain("## Authentication");

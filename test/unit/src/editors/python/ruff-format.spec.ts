@@ -1,5 +1,6 @@
 import {
   addImport,
+  addModuleStatement,
   addToListSetting,
   addToNestedList,
   addUrlPattern,
@@ -90,6 +91,11 @@ async function outputs(): Promise<Record<string, string>> {
     "base.py after every editor": settings,
     "edited base.py": editedOut,
     "urls.py": urls,
+    "urls.py with a module statement": await addModuleStatement(
+      urls,
+      "urls.py",
+      "admin.site.login = secure_admin_login(admin.site.login)",
+    ),
     "urls.py split into includes": await addUrlPattern(
       fixture("urls-split.py"),
       "urls.py",
