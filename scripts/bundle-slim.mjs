@@ -78,7 +78,9 @@ function rxjsNamesUsed(root) {
       }
     }
   }
-  return [...names].sort();
+  // Type-only names (imported without `type`) are no values to re-export.
+  const values = new Set(Object.keys(createRequire(join(root, "package.json"))("rxjs")));
+  return [...names].filter((name) => values.has(name)).sort();
 }
 
 function filesUnder(dir, suffix) {

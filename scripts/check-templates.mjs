@@ -1,7 +1,7 @@
 // Renders every schematic template with sample values and checks each render with the
 // run-time validator; records the templates that pass in dist/checked-templates.json, so
 // runs need not parse their renders again (see src/checked-templates.ts). A template that
-// fails stops the build.
+// fails stops the build; one with logic or other values is left to be parsed at run time.
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { extname, join, relative } from "node:path";
+import { extname, join, relative, sep } from "node:path";
 import { projectNameProblem } from "./project-name";
 import { isSecretKey, SECRET_KEY_CHARS } from "./secret-key";
 import { PACKAGE_ROOT } from "./version";
@@ -83,17 +83,28 @@ function loadCheckedTemplates(): ReadonlySet<string> {
   return new Set(Array.isArray(hashes) ? hashes.filter((entry) => typeof entry === "string") : []);
 }
 
-/** The build's check: what each template under `schematicsDir` renders to with the samples. */
+/**
+ * The build's check: what each template under `schematicsDir` renders to with the samples.
+ * Only templates that insert values of `VALUE_CLASSES` and nothing else (`<%= name %>`,
+ * no logic, no other value) can be checked this way; the others stay `unchecked`, and
+ * their renders are parsed on every run.
+ */
 export async function checkTemplates(
   schematicsDir: string,
   render: (path: string, template: Buffer, values: TemplateValues) => { path: string; content: Buffer },
   problemOf: (path: string, content: string) => Promise<string | null>,
-): Promise<{ checked: string[]; problems: string[] }> {
+): Promise<{ checked: string[]; unchecked: string[]; problems: string[] }> {
   const checked: string[] = [];
+  const unchecked: string[] = [];
   const problems: string[] = [];
-  for (const file of templateFiles(schematicsDir)) {
+  for (const file of filesOfTemplates(schematicsDir)) {
+    const name = relative(schematicsDir, file).split(sep).join("/");
     const template = readFileSync(file);
-    const path = `/${relative(schematicsDir, file).split("/").slice(2).join("/")}`;
+    if (!insertsValuesOnly(template)) {
+      unchecked.push(name);
+      continue;
+    }
+    const path = `/${name.split("/").slice(2).join("/")}`;
     const renders = new Map<string, { path: string; content: Buffer; values: TemplateValues }>();
     for (const values of sampleValues()) {
       const output = render(path, template, values);
@@ -103,7 +114,7 @@ export async function checkTemplates(
     for (const output of renders.values()) {
       problem = await problemOf(output.path, output.content.toString("utf-8"));
       if (problem !== null) {
-        problems.push(`${relative(schematicsDir, file)} with ${JSON.stringify(output.values)}: ${problem}`);
+        problems.push(`${name} with ${JSON.stringify(output.values)}: ${problem}`);
         break;
       }
     }
@@ -111,7 +122,20 @@ export async function checkTemplates(
       checked.push(hash(template));
     }
   }
-  return { checked: [...new Set(checked)].sort(), problems };
+  return { checked: [...new Set(checked)].sort(), unchecked, problems };
+}
+
+/**
+ * True when every template marker of `template` inserts a value of a known class: the
+ * premise of the check (a render with other members of the classes only differs where
+ * the samples went). Logic (`<% if %>`, expressions) or another value rules it out.
+ */
+function insertsValuesOnly(template: Buffer): boolean {
+  const markers = template.toString("utf-8").match(/<%[\s\S]*?%>/g) ?? [];
+  return markers.every((marker) => {
+    const key = /^<%=\s*([A-Za-z_$][\w$]*)\s*%>$/.exec(marker)?.[1];
+    return key !== undefined && Object.prototype.hasOwnProperty.call(VALUE_CLASSES, key);
+  });
 }
 
 /** One set of values per sample: each class's samples in turn, the others at their first. */
@@ -125,7 +149,7 @@ export function sampleValues(): TemplateValues[] {
 }
 
 /** Every file of every schematic's `files/` folder. */
-function templateFiles(schematicsDir: string): string[] {
+function filesOfTemplates(schematicsDir: string): string[] {
   return readdirSync(schematicsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(schematicsDir, entry.name, "files"))

@@ -28,7 +28,7 @@ export interface SchematicRun {
 
 /**
  * Runs one of our schematics on the same engine the stock `schematics` CLI uses (same
- * host, option validation against schema.json, task executors), into a virtual tree over
+ * host and task executors; no option validation, see below), into a virtual tree over
  * `root` — but leaves the commit to us, so it can be atomic.
  */
 export async function runSchematic(

@@ -1,11 +1,14 @@
 import { normalize } from "@angular-devkit/core";
+import { callRule, HostTree, SchematicContext } from "@angular-devkit/schematics";
+import { lastValueFrom, of } from "rxjs";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkTemplates, isCheckedRender, sampleValues, VALUE_CLASSES } from "../../../src/checked-templates";
 import { randomSecretKey } from "../../../src/secret-key";
 import { renderEntry, renderTemplate } from "../../../src/templates";
-import { contentProblem } from "../../../src/validate-tree";
+import * as pythonParserModule from "../../../src/python-parser";
+import { contentProblem, validateTree } from "../../../src/validate-tree";
 import { PACKAGE_ROOT } from "../../../src/version";
 
 const SCHEMATICS = join(PACKAGE_ROOT, "schematics");
@@ -55,15 +58,27 @@ describe("checked templates", () => {
     });
 
     it("refuses a template that breaks for one sample, naming it and the values", async () => {
-      // Fine for a key that starts with a letter, a syntax error for one starting with "#".
-      template("__name__/local.py.template", "KEY = 1 if True else <%= secretKey %>\n");
+      // A hexadecimal literal for the first names ("0xa", "0xa0_b9"), a syntax error for "match".
+      template("__name__/local.py.template", "X = 0x<%= name %>\n");
       template("ok.toml", 'a = "b"\n');
       const { checked, problems } = await checkTemplates(dir, renderTemplate, contentProblem);
       expect(checked.length).toBe(1);
       expect(problems.length).toBe(1);
       expect(problems[0]).toMatch(
-        /^demo\/files\/__name__\/local\.py\.template with \{.*\}: line 1: syntax error/,
+        /^demo\/files\/__name__\/local\.py\.template with \{.*"name":"match".*\}: line 1: /,
       );
+    });
+
+    it("leaves templates with logic or values of no known class unchecked, without rendering them", async () => {
+      template("logic.py.template", 'X = <%= name.length === 7 ? "(" : "1" %>\n');
+      template("title.py.template", 'TITLE = "<%= title %>"\n');
+      template("plain.py.template", 'NAME = "<%= name %>"\n');
+      const render = jasmine.createSpy("render", renderTemplate).and.callThrough();
+      const { checked, unchecked, problems } = await checkTemplates(dir, render, contentProblem);
+      expect(unchecked).toEqual(["demo/files/logic.py.template", "demo/files/title.py.template"]);
+      expect(checked.length).toBe(1);
+      expect(problems).toEqual([]);
+      expect(render.calls.allArgs().every(([path]) => path === "/plain.py.template")).toBeTrue();
     });
 
     it("refuses YAML that a sample value turns into something else", async () => {
@@ -98,9 +113,28 @@ describe("checked templates", () => {
       expect(isCheckedRender("/x.py", unknown)).toBeFalse();
     });
 
+    it("lets validateTree skip a checked render but still parse every other file", async () => {
+      const parse = spyOn(pythonParserModule, "pythonSyntaxProblem").and.callThrough();
+      const tree = new HostTree();
+      tree.create("/shop/manage.py", render({ name: "shop" }));
+      tree.create("/shop/edited.py", Buffer.concat([render({ name: "shop" }), Buffer.from("x = 1\n")]));
+      await lastValueFrom(callRule(validateTree("shop"), of(tree), {} as SchematicContext));
+      expect(parse.calls.allArgs().map(([source]) => source.endsWith("x = 1\n"))).toEqual([true]);
+
+      tree.create("/shop/broken.py", Buffer.concat([render({ name: "shop" }), Buffer.from("(\n")]));
+      await expectAsync(
+        lastValueFrom(callRule(validateTree("shop"), of(tree), {} as SchematicContext)),
+      ).toBeRejectedWithError(/Invalid file "\/shop\/broken\.py"/);
+    });
+
     it("matches what the build recorded: every shipped template is checked", async () => {
-      const { checked, problems } = await checkTemplates(SCHEMATICS, renderTemplate, contentProblem);
+      const { checked, unchecked, problems } = await checkTemplates(
+        SCHEMATICS,
+        renderTemplate,
+        contentProblem,
+      );
       expect(problems).toEqual([]);
+      expect(unchecked).toEqual([]);
       const recorded: unknown = JSON.parse(
         readFileSync(join(PACKAGE_ROOT, "dist", "checked-templates.json"), "utf8"),
       );
