@@ -5,7 +5,10 @@ import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
  * file must exist, and is overwritten only when the editor changed it, so a second run
  * changes nothing.
  */
-export function editFile(path: string, edit: (text: string, path: string) => string | Promise<string>): Rule {
+export function editFile(
+  path: string,
+  edit: (text: string, path: string, tree: Tree) => string | Promise<string>,
+): Rule {
   return async (tree: Tree) => {
     if (!tree.exists(path)) {
       throw new SchematicsException(
@@ -13,7 +16,7 @@ export function editFile(path: string, edit: (text: string, path: string) => str
       );
     }
     const text = tree.readText(path);
-    const edited = await edit(text, path);
+    const edited = await edit(text, path, tree);
     if (edited !== text) {
       tree.overwrite(path, edited);
     }

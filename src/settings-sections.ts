@@ -1,4 +1,4 @@
-import { addImport, definesSetting, setSetting } from "./editors/python";
+import { addImport, definesSetting, ImportOptions, setSetting } from "./editors/python";
 
 /** A top-level `NAME = value` setting and the comment lines above it (without `# `). */
 export interface SettingSpec {
@@ -49,10 +49,11 @@ export async function addImports(
   source: string,
   file: string,
   statements: readonly string[],
+  options: ImportOptions = {},
 ): Promise<string> {
   let result = source;
   for (const statement of statements) {
-    result = await addImport(result, file, statement);
+    result = await addImport(result, file, statement, options);
   }
   return result;
 }

@@ -12,6 +12,7 @@ import {
 } from "../../src/editors/python";
 import { PYPROJECT_PATH } from "../../src/pyproject";
 import { addReadmeSection } from "../../src/readme";
+import { projectModules } from "../../src/project-modules";
 import { addImports, addSettingsSection } from "../../src/settings-sections";
 import {
   AUTH_DEPENDENCY,
@@ -47,15 +48,15 @@ export default function auth(options: Schema): Rule {
       const project = (path: string) => path.replace("__name__", name);
       return [
         editFile(project(SETTINGS_FILES.base), (text, file) => editBaseSettings(text, file, mfa)),
-        editFile(project(SETTINGS_FILES.production), async (text, file) => {
-          let result = await addImports(text, file, PRODUCTION_IMPORTS);
+        editFile(project(SETTINGS_FILES.production), async (text, file, tree) => {
+          let result = await addImports(text, file, PRODUCTION_IMPORTS, { firstParty: projectModules(tree) });
           for (const section of PRODUCTION_SETTINGS) {
             result = await addSettingsSection(result, file, section);
           }
           return result;
         }),
-        editFile(project(URLS_FILE), async (text, file) => {
-          let result = await addImports(text, file, URL_IMPORTS);
+        editFile(project(URLS_FILE), async (text, file, tree) => {
+          let result = await addImports(text, file, URL_IMPORTS, { firstParty: projectModules(tree) });
           for (const statement of URL_STATEMENTS) {
             result = await addModuleStatement(result, file, statement);
           }

@@ -25,6 +25,14 @@ interface Name {
   readonly name: string;
 }
 
+export interface ImportOptions {
+  /**
+   * The project's own top-level modules (ruff's first party: what its `src` folders hold).
+   * By default, the top folder of the edited file (`shop` for `shop/settings/base.py`).
+   */
+  firstParty?: readonly string[];
+}
+
 interface Wanted {
   readonly kind: "import" | "from";
   /** For `from`: the module as written (`django.urls`, `.`, `..models`). */
@@ -34,24 +42,44 @@ interface Wanted {
 }
 
 /** Ensures an import: 'from django.urls import include' merges into an existing 'from django.urls import path'; a new one goes where isort puts it. */
-export async function addImport(source: string, file: string, statement: string): Promise<string> {
+export async function addImport(
+  source: string,
+  file: string,
+  statement: string,
+  options: ImportOptions = {},
+): Promise<string> {
   const parser = await pythonParser();
+  const firstParty = new Set(options.firstParty ?? topFolderOf(file));
   const wanted = parseImport(parser, statement);
   const eol = eolOf(source);
   let current = source;
   if (wanted.kind === "import") {
     for (const name of wanted.names) {
-      current = ensureStatement(parser, current, file, eol, `import ${name.text}`, (imports) =>
-        imports.some(
-          (node) => node.type === "import_statement" && importedNames(node).some((n) => n.text === name.text),
-        ),
+      current = ensureStatement(
+        parser,
+        current,
+        file,
+        eol,
+        `import ${name.text}`,
+        (imports) =>
+          imports.some(
+            (node) =>
+              node.type === "import_statement" && importedNames(node).some((n) => n.text === name.text),
+          ),
+        firstParty,
       );
     }
     return current;
   }
   if (wanted.wildcard) {
-    return ensureStatement(parser, current, file, eol, `from ${wanted.module} import *`, (imports) =>
-      imports.some((node) => moduleOf(node) === wanted.module && isWildcard(node)),
+    return ensureStatement(
+      parser,
+      current,
+      file,
+      eol,
+      `from ${wanted.module} import *`,
+      (imports) => imports.some((node) => moduleOf(node) === wanted.module && isWildcard(node)),
+      firstParty,
     );
   }
   for (const name of wanted.names) {
@@ -62,20 +90,25 @@ export async function addImport(source: string, file: string, statement: string)
       if (sameModule.some((node) => importedNames(node).some((n) => n.text === name.text))) {
         return { done: current };
       }
-      return sameModule[0] === undefined ? null : { into: sameModule[0].startIndex };
+      // ruff keeps `from x import a as b` on a line of its own (combine-as-imports off).
+      const into = isAliased(name)
+        ? undefined
+        : sameModule.find((node) => !importedNames(node).some(isAliased));
+      return into === undefined ? null : { into: into.startIndex };
     });
     if (merged === null) {
-      const rest = wanted.names.slice(wanted.names.indexOf(name));
-      return ensureStatement(
+      current = ensureStatement(
         parser,
         current,
         file,
         eol,
-        fromStatement(wanted.module, rest, eol),
+        fromStatement(wanted.module, [name], eol),
         () => false,
+        firstParty,
       );
+    } else {
+      current = "done" in merged ? merged.done : mergeName(parser, current, file, eol, merged.into, name);
     }
-    current = "done" in merged ? merged.done : mergeName(parser, current, file, eol, merged.into, name);
   }
   return current;
 }
@@ -117,6 +150,10 @@ function moduleOf(node: Node): string | null {
     return null;
   }
   return fieldOf(node, "module_name")?.text.replace(/\s+/g, "") ?? null;
+}
+
+function isAliased(name: Name): boolean {
+  return name.text !== name.name;
 }
 
 function isWildcard(node: Node): boolean {
@@ -264,6 +301,7 @@ function ensureStatement(
   eol: string,
   statement: string,
   present: (imports: readonly Node[]) => boolean,
+  firstParty: ReadonlySet<string>,
 ): string {
   return withModule(parser, source, file, (root) => {
     const statements = statementsOf(root);
@@ -286,12 +324,22 @@ function ensureStatement(
         break;
       }
     }
-    const newModule = statement.split(/\s+/)[1] ?? "";
-    const firstParty = firstPartyOf(file);
+    const words = statement.split(/\s+/);
+    const newModule = words[1] ?? "";
     const section = sectionOf(newModule, firstParty);
-    const key = sortKey(statement.startsWith("from ") ? "from" : "import", newModule);
+    const key = statement.startsWith("from ")
+      ? sortKey(
+          "from",
+          newModule,
+          words
+            .slice(3)
+            .join(" ")
+            .replace(/^\(\s*/, "")
+            .split(",")[0] ?? "",
+        )
+      : sortKey("import", newModule);
     const sameSection = head.filter((node) => sectionOf(moduleName(node), firstParty) === section);
-    const later = sameSection.find((node) => sortKey(kindOf(node), moduleName(node)) > key);
+    const later = sameSection.find((node) => statementKey(node) > key);
     if (later !== undefined) {
       const at = lineStart(source, topOfComments(source, later).startIndex);
       return `${source.slice(0, at)}${statement}${eol}${source.slice(at)}`;
@@ -339,9 +387,9 @@ function moduleName(node: Node): string {
 
 /**
  * isort's sections, in order (ruff's defaults): `__future__`, the standard library, third
- * party, first party (the package the edited file belongs to), then relative imports.
+ * party, first party (the project's own modules), then relative imports.
  */
-function sectionOf(module: string, firstParty: string | null): number {
+function sectionOf(module: string, firstParty: ReadonlySet<string>): number {
   if (module.startsWith(".")) {
     return 4;
   }
@@ -352,26 +400,34 @@ function sectionOf(module: string, firstParty: string | null): number {
   if (STDLIB_MODULES.has(root)) {
     return 1;
   }
-  return root === firstParty ? 3 : 2;
+  return firstParty.has(root) ? 3 : 2;
 }
 
-/** The top-level package of a project file (`shop` for `shop/settings/base.py`), if any. */
-function firstPartyOf(file: string): string | null {
+/** The top folder of a project file (`shop` for `shop/settings/base.py`), if it has one. */
+function topFolderOf(file: string): string[] {
   const parts = file.replace(/^(\.?\/)+/, "").split("/");
-  return parts.length > 1 ? (parts[0] ?? null) : null;
+  return parts.length > 1 && parts[0] !== undefined ? [parts[0]] : [];
 }
 
-function kindOf(node: Node): "import" | "from" {
-  return node.type === "import_statement" ? "import" : "from";
+function statementKey(node: Node): string {
+  return node.type === "import_statement"
+    ? sortKey("import", moduleName(node))
+    : sortKey("from", moduleName(node), importedNames(node)[0]?.text ?? "");
 }
 
 /**
- * Order within a section: `import x` lines before `from x import` lines, each by module
- * name ignoring case; relative modules from the furthest (`..`) to the closest (`.`).
+ * Order within a section, as ruff sorts: `import x` lines before `from x import` lines,
+ * each by module name (ignoring case, numbers by value: `module2` before `module10`),
+ * relative modules from the furthest (`..`) to the closest (`.`); statements of one module
+ * by their first name, a plain name before the same name aliased.
  */
-function sortKey(kind: "import" | "from", module: string): string {
+function sortKey(kind: "import" | "from", module: string, firstName = ""): string {
   const dots = /^\.*/.exec(module)?.[0].length ?? 0;
-  return `${kind === "import" ? 0 : 1} ${String(9 - Math.min(dots, 9))} ${module.slice(dots).toLowerCase()}`;
+  const natural = module
+    .slice(dots)
+    .toLowerCase()
+    .replace(/\d+/g, (digits) => digits.padStart(12, "0"));
+  return `${kind === "import" ? 0 : 1} ${String(9 - Math.min(dots, 9))} ${natural} ${memberKey(firstName)}`;
 }
 
 function afterStatement(source: string, node: Node, statement: string, eol: string): string {

@@ -6,7 +6,7 @@
  * `PythonEditError` naming the file, line, what was expected and what was found.
  */
 export { PythonEditError } from "./errors";
-export { addImport } from "./imports";
+export { addImport, type ImportOptions } from "./imports";
 export { addToListSetting, addToNestedList, addUrlPattern } from "./lists";
 export { definesSetting, setSetting } from "./settings";
 export { addModuleStatement } from "./statements";

@@ -376,10 +376,20 @@ export function topOfComments(source: string, node: Node): Node {
     previous?.type === "comment";
     previous = previous.previousSibling
   ) {
-    if (!startsItsLine(source, previous.startIndex) || previous.endPosition.row + 1 < top.startPosition.row) {
+    if (
+      !startsItsLine(source, previous.startIndex) ||
+      previous.endPosition.row + 1 < top.startPosition.row ||
+      isFileHeader(previous)
+    ) {
       break;
     }
     top = previous;
   }
   return top;
+}
+
+/** A shebang on the first line, or an encoding declaration on one of the first two (PEP 263). */
+function isFileHeader(comment: Node): boolean {
+  const row = comment.startPosition.row;
+  return (row === 0 && comment.text.startsWith("#!")) || (row <= 1 && /^#.*coding[:=]/.test(comment.text));
 }

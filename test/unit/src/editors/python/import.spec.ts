@@ -18,13 +18,16 @@ describe("python editors: addImport", () => {
     );
   });
 
-  it("sorts constants, then classes, then the rest, and keeps aliases", async () => {
+  it("sorts constants, then classes, then the rest, and gives an alias its own statement", async () => {
     const source = "from x import Thing, other\n";
     expect(await addImport(source, "s.py", "from x import CONSTANT")).toBe(
       "from x import CONSTANT, Thing, other\n",
     );
     expect(await addImport(source, "s.py", "from x import Alpha as A")).toBe(
-      "from x import Alpha as A, Thing, other\n",
+      "from x import Alpha as A\nfrom x import Thing, other\n",
+    );
+    expect(await addImport("from x import b as c\n", "s.py", "from x import a")).toBe(
+      "from x import a\nfrom x import b as c\n",
     );
     expect(await addImport(source, "s.py", "from x import zeta, alpha")).toBe(
       "from x import Thing, alpha, other, zeta\n",

@@ -49,16 +49,21 @@ describe("python editors: imports in isort's sections", () => {
     project = mkdtempSync(join(tmpdir(), "qs-isort-"));
     // The first-party package ruff finds in the project root (its default src is "."): ruff
     // looks for the imported modules themselves, so each one imported here exists.
-    for (const module of [
-      "__init__",
-      "signals",
-      "settings/__init__",
-      "users/__init__",
-      "users/models",
-      "users/forms",
-    ]) {
-      mkdirSync(join(project, "shop", module, ".."), { recursive: true });
-      writeFileSync(join(project, "shop", `${module}.py`), "");
+    const modules = [
+      "shop/__init__",
+      "shop/signals",
+      "shop/settings/__init__",
+      "shop/users/__init__",
+      "shop/users/models",
+      "shop/users/forms",
+      "billing/__init__",
+      "billing/models",
+      "tests/__init__",
+      "tests/factories",
+    ];
+    for (const module of modules) {
+      mkdirSync(join(project, module, ".."), { recursive: true });
+      writeFileSync(join(project, `${module}.py`), "");
     }
   });
   afterAll(() => {
@@ -78,6 +83,35 @@ describe("python editors: imports in isort's sections", () => {
           .withContext(`${statement} into ${name}:\n${output}`)
           .toBe("");
       }
+    }
+  }, 120_000);
+
+  it("agrees with ruff on aliases, other first-party packages, file headers and numbers in names", async () => {
+    const ruff = ruffBinary() ?? (await ensureVenv(["ruff==0.17.6"])).bin("ruff");
+    const firstParty = ["billing", "manage", "shop", "tests"];
+    const cases: [string, string, string][] = [
+      ["shop/urls.py", "from django.urls import include, path\n", "from django.urls import path as route"],
+      ["shop/urls.py", "from django.urls import path as route\n", "from django.urls import include"],
+      ["shop/urls.py", "from django.urls import include as inc\n", "from django.urls import include"],
+      ["shop/urls.py", "from billing.models import Invoice\n\nX = 1\n", "from environ import Env"],
+      ["shop/urls.py", "from billing.models import Invoice\n", "from django.urls import include, path"],
+      [
+        "tests/test_x.py",
+        "import pytest\n\nfrom shop.users.models import User\n",
+        "from django.urls import reverse",
+      ],
+      ["tests/test_x.py", "from shop.users.models import User\n", "from tests.factories import UserFactory"],
+      ["shop/cli.py", "#!/usr/bin/env python\nimport sys\n", "import os"],
+      ["shop/cli.py", "# -*- coding: utf-8 -*-\nimport sys\n", "import os"],
+      ["shop/cli.py", "#!/usr/bin/env python\nfrom __future__ import annotations\n", "import os"],
+      ["shop/cli.py", "import module10\n", "import module2"],
+    ];
+    for (const [file, source, statement] of cases) {
+      const output = await addImport(source, file, statement, { firstParty });
+      expect(output).withContext(`${statement} into ${file}`).not.toBe(source);
+      expect(isortDiff(ruff, project, file, output))
+        .withContext(`${statement} into ${file}:\n${output}`)
+        .toBe("");
     }
   }, 120_000);
 
