@@ -2,6 +2,7 @@ import { SchematicTestRunner, UnitTestTree } from "@angular-devkit/schematics/te
 import { Tree } from "@angular-devkit/schematics";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { parse as parseYaml } from "yaml";
 import { contentHash, Manifest } from "../../../src/manifest";
 import { Schema } from "../../../schematics/init/schema";
 import { PROJECT_CONCERNS } from "../../../schematics/init";
@@ -18,6 +19,21 @@ function manifestOf(tree: UnitTestTree, dir = "shop"): Manifest {
 }
 
 describe("init", () => {
+  it("keeps a name YAML would read as another type a string in the YAML files", async () => {
+    // "null" and "true" are valid project names, and YAML keywords.
+    for (const name of ["null", "true"]) {
+      const generated = await init({ name });
+      const compose = parseYaml(generated.readText(`${name}/docker-compose.yml`)) as {
+        services: { db: { environment: Record<string, unknown> } };
+      };
+      expect(compose.services.db.environment["POSTGRES_DB"]).toBe(name);
+      const ci = parseYaml(generated.readText(`${name}/.github/workflows/ci.yml`)) as {
+        jobs: { test: { services: { postgres: { env: Record<string, unknown> } } } };
+      };
+      expect(ci.jobs.test.services.postgres.env["POSTGRES_DB"]).toBe(name);
+    }
+  });
+
   let tree: UnitTestTree;
   beforeAll(async () => {
     tree = await init({ name: "shop" });
