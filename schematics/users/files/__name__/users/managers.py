@@ -23,6 +23,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """The user of an email address, whatever its case (how sign-in finds users)."""
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
     def create_user(
         self, email: str, password: str | None = None, **extra_fields: Any
     ) -> User:

@@ -2,6 +2,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .managers import UserManager
@@ -11,7 +12,9 @@ class User(AbstractUser):
     """A user who signs in with an email address.
 
     Replaces Django's username with a unique email address, and the first and last
-    names with a single ``name``, which fits every naming convention.
+    names with a single ``name``, which fits every naming convention. An address is
+    unique whatever its case: ``Ann@example.com`` and ``ann@example.com`` are one
+    person, and either signs in (see ``UserManager.get_by_natural_key``).
     """
 
     username = None
@@ -24,6 +27,17 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta(AbstractUser.Meta):
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="users_user_email_case_insensitive_unique",
+                violation_error_message=_(
+                    "A user with this email address already exists."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
