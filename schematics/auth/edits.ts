@@ -129,6 +129,14 @@ export const BASE_SETTINGS: SettingsSection = {
       ].join("\n"),
     },
     {
+      name: "LOGOUT_REDIRECT_URL",
+      value: '"account_login"',
+      comment: [
+        'Where signing out leads: the sign-in page, which shows "You have signed out."',
+        "https://docs.djangoproject.com/en/5.2/ref/settings/#logout-redirect-url",
+      ].join("\n"),
+    },
+    {
       name: "ACCOUNT_USER_MODEL_USERNAME_FIELD",
       value: "None",
       comment: ["The user model has no username field.", ALLAUTH_ACCOUNT_DOCS].join("\n"),

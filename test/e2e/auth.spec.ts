@@ -381,7 +381,8 @@ describe("quickscale add auth, on a generated project run for real", () => {
             hiddenFields(profile, "/accounts/logout/"),
             "/accounts/profile/",
           );
-          expectRedirect(signedOut, "/");
+          expectRedirect(signedOut, "/accounts/login/");
+          expectPage(await browser.get("/accounts/login/"), "You have signed out.");
           expectRedirect(await browser.get("/accounts/profile/"), "/accounts/login/?next=/accounts/profile/");
         },
         2 * COMMAND_TIMEOUT_MS,
