@@ -290,7 +290,7 @@ function sortedPlacement(items: readonly Node[], name: Name): Placement {
 
 /**
  * Adds `statement` unless `present(top-level imports)`: in its isort section (standard
- * library, third party, the project's own package, relative) at its sorted place, as
+ * library, third party, the project's own modules, relative) at its sorted place, as
  * `ruff check --select I` wants it; in a new section between its neighbours, one blank
  * line on each side, when the module has none of that kind; else after the docstring.
  */
