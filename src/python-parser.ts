@@ -67,6 +67,16 @@ export function withTree<T>(parser: ParserType, source: string, use: (tree: Tree
   }
 }
 
+/** Frees every kept tree not in use (for specs that hand `withTree` a parser of their own). */
+export function forgetTrees(): void {
+  for (const [source, entry] of trees) {
+    if (entry.users === 0) {
+      trees.delete(source);
+      entry.tree?.delete();
+    }
+  }
+}
+
 function freeOldTrees(): void {
   for (const [source, entry] of trees) {
     if (trees.size <= TREES_KEPT) {
@@ -79,7 +89,8 @@ function freeOldTrees(): void {
   }
 }
 
-function firstError(node: Node): Node | null {
+/** The first error or missing node under `node` (where a syntax error shows), or `null`. */
+export function firstError(node: Node): Node | null {
   if (node.isError || node.isMissing) {
     return node;
   }

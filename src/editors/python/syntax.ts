@@ -4,7 +4,7 @@
  * meaning rather than by spelling (quote style, spacing, magic trailing commas).
  */
 import type { Node, Parser } from "web-tree-sitter";
-import { withTree } from "../../python-parser";
+import { firstError, withTree } from "../../python-parser";
 import { PythonEditError } from "./errors";
 
 /** `ruff format`'s defaults, which the generated project keeps. */
@@ -25,18 +25,6 @@ export function withModule<T>(parser: Parser, source: string, file: string, use:
     }
     return use(root);
   });
-}
-
-function firstError(node: Node): Node | null {
-  if (node.isError || node.isMissing) {
-    return node;
-  }
-  for (const child of childrenOf(node)) {
-    if (child.hasError || child.isMissing) {
-      return firstError(child);
-    }
-  }
-  return null;
 }
 
 /** The 1-based line where `node` starts. */

@@ -1,5 +1,5 @@
 import type { Parser, Tree } from "web-tree-sitter";
-import { pythonParser, pythonSyntaxProblem, withTree } from "../../../src/python-parser";
+import { forgetTrees, pythonParser, pythonSyntaxProblem, withTree } from "../../../src/python-parser";
 
 /** A parser that counts its parses and hands out trees that record being freed. */
 function countingParser(): { parser: Parser; parses: string[]; freed: string[] } {
@@ -17,6 +17,9 @@ function countingParser(): { parser: Parser; parses: string[]; freed: string[] }
 const sourceOf = (tree: Tree | null): string => (tree as unknown as { source: string }).source;
 
 describe("python parser", () => {
+  // The counting parser's fake trees must not stay in the cache that real parses share.
+  afterEach(forgetTrees);
+
   it("parses each recent source once and hands the same tree to every use", () => {
     const { parser, parses } = countingParser();
     const seen = [1, 2, 3].map(() => withTree(parser, "unique_source_a = 1\n", sourceOf));
