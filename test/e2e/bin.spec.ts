@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { listFiles, removeDir, snapshot, tempDir } from "./support/files";
+import { freshDirsPerSpec, listFiles, snapshot } from "./support/files";
 import {
   baseEnv,
   BIN,
@@ -23,17 +23,7 @@ function lines(text: string): string[] {
 }
 
 describe("the quickscale bin", () => {
-  let dirs: string[] = [];
-  const freshDir = (label: string): string => {
-    const dir = tempDir(label);
-    dirs.push(dir);
-    return dir;
-  };
-
-  afterEach(() => {
-    dirs.forEach(removeDir);
-    dirs = [];
-  });
+  const freshDir = freshDirsPerSpec();
 
   describe("help and version", () => {
     it(

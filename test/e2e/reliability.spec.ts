@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { dockerignoreMatcher } from "./support/dockerfile";
-import { listFiles, removeDir, sha256, snapshot, tempDir } from "./support/files";
+import { freshDirsPerSpec, listFiles, removeDir, sha256, snapshot, tempDir } from "./support/files";
 import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 import { localSecretKey, manifestProblems, mapLimit, treeDifferences } from "./support/project-trees";
 import { ensureProjectEnv } from "./support/python-env";
@@ -49,17 +49,7 @@ function stagingLeftovers(root: string): string[] {
  * its own development key, which production refuses.
  */
 describe("reliability", () => {
-  let dirs: string[] = [];
-  const freshDir = (label: string): string => {
-    const dir = tempDir(label);
-    dirs.push(dir);
-    return dir;
-  };
-
-  afterEach(() => {
-    dirs.forEach(removeDir);
-    dirs = [];
-  });
+  const freshDir = freshDirsPerSpec();
 
   describe("bad input", () => {
     /**

@@ -1,5 +1,6 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
+import { listFiles } from "./files";
 import { describeRun, run, RunResult } from "./process";
 
 /** One instruction of a Dockerfile, its continuation lines joined. */
@@ -203,23 +204,7 @@ function escapeRegex(text: string): string {
 
 /** Every file of `root` that a build context with this `.dockerignore` would hold, sorted. */
 export function buildContextFiles(root: string, dockerignore: string): string[] {
-  const excluded = dockerignoreMatcher(dockerignore);
-  const files: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (excluded(relative)) {
-        continue;
-      }
-      if (entry.isDirectory()) {
-        walk(join(dir, entry.name), relative);
-      } else {
-        files.push(relative);
-      }
-    }
-  };
-  walk(root, "");
-  return files.sort();
+  return listFiles(root, dockerignoreMatcher(dockerignore));
 }
 
 /** Where a local stand-in for `docker build` runs the build steps of a Dockerfile. */

@@ -8,6 +8,23 @@ export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `qs-e2e-${label}-`));
 }
 
+/**
+ * Fresh temporary folders for the specs of a `describe`, each removed after its spec:
+ * call in the `describe` body, then `freshDir(label)` in a spec.
+ */
+export function freshDirsPerSpec(): (label: string) => string {
+  let dirs: string[] = [];
+  afterEach(() => {
+    dirs.forEach(removeDir);
+    dirs = [];
+  });
+  return (label) => {
+    const dir = tempDir(label);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 /** Removes `path` and everything under it, ignoring a missing path. */
 export function removeDir(path: string): void {
   rmSync(path, { recursive: true, force: true });
