@@ -81,14 +81,21 @@ function renderFile(entry: FileEntry, values: TemplateValues): FileEntry {
   };
 }
 
+/**
+ * Path values every template has: `__dot__gitignore` is `.gitignore`, since `npm pack`
+ * drops every file named `.gitignore` from the package (Angular's schematics do the same).
+ */
+const PATH_CONSTANTS: TemplateValues = { dot: "." };
+
 /** Replaces `__key__` in each path part where `key` is one of `values`, nothing else. */
 export function renderPath(path: string, values: TemplateValues): string {
   return path
     .split("/")
     .map((part) =>
-      part.replace(/__([A-Za-z][A-Za-z0-9]*)__/g, (match, key: string) =>
-        Object.prototype.hasOwnProperty.call(values, key) ? (values[key] ?? match) : match,
-      ),
+      part.replace(/__([A-Za-z][A-Za-z0-9]*)__/g, (match, key: string) => {
+        const known = Object.prototype.hasOwnProperty.call(values, key) ? values : PATH_CONSTANTS;
+        return Object.prototype.hasOwnProperty.call(known, key) ? (known[key] ?? match) : match;
+      }),
     )
     .join("/");
 }

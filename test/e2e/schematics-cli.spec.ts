@@ -20,6 +20,54 @@ interface Manifest {
 }
 
 /**
+ * Two generated projects are the same: the same files with the same content, except the
+ * development key in local settings (and so its hash in the manifest), and each manifest
+ * records every file written with the hash of what is on disk.
+ */
+function expectSameProject(stockDir: string, oursDir: string): void {
+  const files = listFiles(stockDir);
+  expect(files).toEqual(listFiles(oursDir));
+  expect(files).toContain(LOCAL_SETTINGS);
+  expect(files).toContain(MANIFEST);
+
+  for (const file of files.filter((path) => path !== LOCAL_SETTINGS && path !== MANIFEST)) {
+    expect(readFileSync(join(stockDir, file), "utf8"))
+      .withContext(file)
+      .toBe(readFileSync(join(oursDir, file), "utf8"));
+  }
+
+  const stockLines = readFileSync(join(stockDir, LOCAL_SETTINGS), "utf8").split("\n");
+  const oursLines = readFileSync(join(oursDir, LOCAL_SETTINGS), "utf8").split("\n");
+  expect(stockLines.length).toBe(oursLines.length);
+  const differing = stockLines.flatMap((line, index) =>
+    line === oursLines[index] ? [] : [[line, oursLines[index]]],
+  );
+  expect(differing.length).withContext(JSON.stringify(differing)).toBe(1);
+  for (const line of differing[0] ?? []) {
+    expect(line).toMatch(/^SECRET_KEY = "django-insecure-[^"]{50,}"/);
+  }
+
+  const stockManifest = JSON.parse(readFileSync(join(stockDir, MANIFEST), "utf8")) as Manifest;
+  const oursManifest = JSON.parse(readFileSync(join(oursDir, MANIFEST), "utf8")) as Manifest;
+  for (const [dir, manifest] of [
+    [stockDir, stockManifest],
+    [oursDir, oursManifest],
+  ] as const) {
+    expect(Object.keys(manifest.files).sort()).toEqual(files.filter((path) => path !== MANIFEST));
+    for (const [path, hash] of Object.entries(manifest.files)) {
+      expect(hash)
+        .withContext(`${dir}: ${path}`)
+        .toBe(sha256(readFileSync(join(dir, path))));
+    }
+  }
+  const withoutKey = (manifest: Manifest): Manifest => ({
+    ...manifest,
+    files: Object.fromEntries(Object.entries(manifest.files).filter(([path]) => path !== LOCAL_SETTINGS)),
+  });
+  expect(withoutKey(stockManifest)).toEqual(withoutKey(oursManifest));
+}
+
+/**
  * Proof that the published package works under the stock Angular DevKit CLI exactly as
  * under our bin: the packed tarball is installed next to @angular-devkit/schematics-cli
  * in a fresh npm project, as a user would.
@@ -105,49 +153,30 @@ describe("the packed package under the stock schematics CLI", () => {
       });
       expect(ours.code).withContext(describeRun(ours)).toBe(0);
 
-      const stockDir = join(stockCwd, "myapp");
-      const oursDir = join(oursCwd, "myapp");
-      const files = listFiles(stockDir);
-      expect(files).toEqual(listFiles(oursDir));
-      expect(files).toContain(LOCAL_SETTINGS);
-      expect(files).toContain(MANIFEST);
+      expectSameProject(join(stockCwd, "myapp"), join(oursCwd, "myapp"));
+    },
+    TIMEOUT_MS * 2,
+  );
 
-      for (const file of files.filter((path) => path !== LOCAL_SETTINGS && path !== MANIFEST)) {
-        expect(readFileSync(join(stockDir, file), "utf8"))
-          .withContext(file)
-          .toBe(readFileSync(join(oursDir, file), "utf8"));
-      }
-
-      const stockLines = readFileSync(join(stockDir, LOCAL_SETTINGS), "utf8").split("\n");
-      const oursLines = readFileSync(join(oursDir, LOCAL_SETTINGS), "utf8").split("\n");
-      expect(stockLines.length).toBe(oursLines.length);
-      const differing = stockLines.flatMap((line, index) =>
-        line === oursLines[index] ? [] : [[line, oursLines[index]]],
-      );
-      expect(differing.length).withContext(JSON.stringify(differing)).toBe(1);
-      for (const line of differing[0] ?? []) {
-        expect(line).toMatch(/^SECRET_KEY = "django-insecure-[^"]{50,}"/);
-      }
-
-      const stockManifest = JSON.parse(readFileSync(join(stockDir, MANIFEST), "utf8")) as Manifest;
-      const oursManifest = JSON.parse(readFileSync(join(oursDir, MANIFEST), "utf8")) as Manifest;
-      for (const [dir, manifest] of [
-        [stockDir, stockManifest],
-        [oursDir, oursManifest],
+  it(
+    "writes, from the installed tarball, the same project as the clone (npm pack keeps every template)",
+    async () => {
+      const fromClone = join(root, "from-clone");
+      const fromTarball = join(root, "from-tarball");
+      for (const [bin, cwd] of [
+        [join(REPO_ROOT, "bin", "quickscale.js"), fromClone],
+        [installedBin, fromTarball],
       ] as const) {
-        // The manifest records every file written, each with the hash of what is on disk.
-        expect(Object.keys(manifest.files).sort()).toEqual(files.filter((path) => path !== MANIFEST));
-        for (const [path, hash] of Object.entries(manifest.files)) {
-          expect(hash)
-            .withContext(`${dir}: ${path}`)
-            .toBe(sha256(readFileSync(join(dir, path))));
-        }
+        mkdirSync(cwd);
+        const result = await run(process.execPath, [bin, "init", "myapp", "--skip-git"], {
+          cwd,
+          env: baseEnv(),
+          timeoutMs: TIMEOUT_MS,
+        });
+        expect(result.code).withContext(describeRun(result)).toBe(0);
       }
-      const withoutKey = (manifest: Manifest): Manifest => ({
-        ...manifest,
-        files: Object.fromEntries(Object.entries(manifest.files).filter(([path]) => path !== LOCAL_SETTINGS)),
-      });
-      expect(withoutKey(stockManifest)).toEqual(withoutKey(oursManifest));
+      expect(listFiles(join(fromClone, "myapp"))).toContain(".gitignore");
+      expectSameProject(join(fromClone, "myapp"), join(fromTarball, "myapp"));
     },
     TIMEOUT_MS * 2,
   );

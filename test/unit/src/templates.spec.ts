@@ -7,6 +7,11 @@ describe("templates", () => {
     expect(renderPath("/__main__.py", { name: "shop" })).toBe("/__main__.py");
   });
 
+  it("names dot files __dot__<name>, which npm pack keeps (it drops every .gitignore)", () => {
+    expect(renderPath("/__dot__gitignore", { name: "shop" })).toBe("/.gitignore");
+    expect(renderPath("/__dot__gitignore", { dot: "x" })).toBe("/xgitignore");
+  });
+
   it("renders .template files and strips the suffix", () => {
     const entry = renderEntry({ name: "shop" })({
       path: normalize("/__name__/index.html.template"),
