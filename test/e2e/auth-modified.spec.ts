@@ -194,7 +194,7 @@ class UserProject {
 
   /** pytest -v, in the project. */
   pytest(): Promise<RunResult> {
-    return this.env().run("pytest", ["-v"], { cwd: this.dir, timeoutMs: PYTEST_TIMEOUT_MS });
+    return this.env().run("pytest", ["-v", "--cov"], { cwd: this.dir, timeoutMs: PYTEST_TIMEOUT_MS });
   }
 
   /** `manage.py check`, the project's own tests, `ruff check .` and `ruff format --check .`. */

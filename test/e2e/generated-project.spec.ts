@@ -209,7 +209,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
     it(
       "passes on SQLite with its coverage threshold met",
       async () => {
-        const result = await venv().run("pytest", [], { cwd: project, timeoutMs: PYTEST_TIMEOUT_MS });
+        const result = await venv().run("pytest", ["--cov"], { cwd: project, timeoutMs: PYTEST_TIMEOUT_MS });
         expectPassingWithCoverage(result);
       },
       PYTEST_TIMEOUT_MS,
@@ -232,7 +232,11 @@ describe(`a generated project (${NAME}), run for real`, () => {
           .withContext("the test settings follow DATABASE_URL")
           .toBe("django.db.backends.postgresql");
 
-        const result = await venv().run("pytest", [], { cwd: project, env, timeoutMs: PYTEST_TIMEOUT_MS });
+        const result = await venv().run("pytest", ["--cov"], {
+          cwd: project,
+          env,
+          timeoutMs: PYTEST_TIMEOUT_MS,
+        });
         expectPassingWithCoverage(result);
       },
       PYTEST_TIMEOUT_MS + COMMAND_TIMEOUT_MS,

@@ -154,6 +154,21 @@ export function hiddenFields(page: PageResponse, action?: string): Record<string
   );
 }
 
+/**
+ * The action of the first form of `page` whose action matches `pattern`: for a form whose
+ * action the server signs anew at each render (allauth's email confirmation re-signs its
+ * key with the current second), so a spec follows the page instead of predicting it.
+ */
+export function formAction(page: PageResponse, pattern: RegExp): string {
+  for (const [, attributes = ""] of page.body.matchAll(/<form\b([^>]*)>/gi)) {
+    const action = attribute(attributes, "action");
+    if (action !== undefined && pattern.test(action)) {
+      return decodeEntities(action);
+    }
+  }
+  throw new Error(`${page.method} ${page.path} has no form posting to ${String(pattern)}:\n${page.body}`);
+}
+
 function attribute(tag: string, name: string): string | undefined {
   const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(tag);
   return match === null ? undefined : (match[1] ?? match[2] ?? match[3]);
