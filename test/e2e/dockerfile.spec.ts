@@ -1,6 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { parse } from "yaml";
 import { parseDotenv } from "./support/dotenv";
 import {
@@ -337,8 +347,13 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
         DATABASE_URL: databaseUrl,
         REDIS_URL: "redis://127.0.0.1:6379/0",
       });
-      const check = async (databaseUrl: string): Promise<{ probe: RunResult; output: string }> => {
-        const env = runtimeEnv(databaseUrl);
+      /** Serves with the image's command and `extraEnv`, probes /healthz, counts the workers. */
+      const check = async (
+        databaseUrl: string,
+        extraEnv: NodeJS.ProcessEnv,
+        expectedWorkers: number,
+      ): Promise<{ probe: RunResult; output: string; workers: number }> => {
+        const env = { ...runtimeEnv(databaseUrl), ...extraEnv };
         const [command = "", ...args] = cmd.map((arg) => arg.replace(`0.0.0.0:${PORT}`, "127.0.0.1:{port}"));
         const server = await startServer({
           command,
@@ -350,25 +365,39 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
           timeoutMs: 30_000,
         });
         try {
+          const workers = await settledWorkerCount(server.port, expectedWorkers);
           const [probeCommand = "", ...probeArgs] = probe.map((arg) =>
             arg.replace(`127.0.0.1:${PORT}`, `127.0.0.1:${server.port}`),
           );
           const answer = await run(probeCommand, probeArgs, { cwd: result.workdir, env, timeoutMs: 30_000 });
-          return { probe: answer, output: server.output() };
+          return { probe: answer, output: server.output(), workers };
         } finally {
           await server.stop();
         }
       };
       expect(cmd.join(" ")).toContain(`0.0.0.0:${PORT}`);
-      const healthy = await check(database().url);
+      // The image's defaults, as .env.example leaves them: two workers per CPU plus one, no
+      // line per request.
+      const defaults = await check(database().url, {}, 2 * availableParallelism() + 1);
+      expect(defaults.probe.code)
+        .withContext(`${describeRun(defaults.probe)}\n${defaults.output}`)
+        .toBe(0);
+      expect(defaults.workers)
+        .withContext(defaults.output)
+        .toBe(2 * availableParallelism() + 1);
+      expect(defaults.output).not.toMatch(/GET \/healthz/);
+
+      const logged = { GUNICORN_ACCESS_LOG: "True", WEB_CONCURRENCY: "2" };
+      const healthy = await check(database().url, logged, 2);
       expect(healthy.probe.code)
         .withContext(`${describeRun(healthy.probe)}\n${healthy.output}`)
         .toBe(0);
+      expect(healthy.workers).withContext(healthy.output).toBe(2);
       expect(healthy.output).toMatch(/GET \/healthz HTTP\/1\.1" 200/);
 
       const missing = new URL(database().url);
       missing.pathname = `/${database().name}_missing`;
-      const unhealthy = await check(missing.toString());
+      const unhealthy = await check(missing.toString(), logged, 2);
       expect(unhealthy.probe.code).withContext(describeRun(unhealthy.probe)).not.toBe(0);
       expect(unhealthy.output).toMatch(/GET \/healthz HTTP\/1\.1" 503/);
     },
@@ -486,4 +515,32 @@ function table(value: unknown, where: string): Record<string, unknown> {
 
 function stringTable(value: unknown, where: string): Record<string, string> {
   return Object.fromEntries(Object.entries(table(value, where)).map(([key, item]) => [key, String(item)]));
+}
+
+/** Processes whose command line names `127.0.0.1:<port>`: gunicorn's master and its forked workers. */
+function gunicornProcesses(port: number): number {
+  const bind = `127.0.0.1:${port}`;
+  return readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry)) {
+      return false;
+    }
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      return cmdline.includes(bind) && cmdline.some((arg) => arg.endsWith("gunicorn"));
+    } catch {
+      return false; // Gone meanwhile.
+    }
+  }).length;
+}
+
+/**
+ * gunicorn's worker count once it has settled: waits (at most 15 s) until `expected` workers
+ * are up, then counts again a moment later, so a count above `expected` shows too.
+ */
+async function settledWorkerCount(port: number, expected: number): Promise<number> {
+  for (let waited = 0; waited < 15_000 && gunicornProcesses(port) - 1 < expected; waited += 250) {
+    await delay(250);
+  }
+  await delay(500);
+  return gunicornProcesses(port) - 1;
 }
