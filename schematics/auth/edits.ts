@@ -407,6 +407,15 @@ export interface MfaEdits {
   readonly installedApps: ListEntries;
   /** Added to base.py's ACCOUNTS section ({@link BASE_SETTINGS}), after its settings. */
   readonly settings: readonly Setting[];
+  /**
+   * Added to a list of base.py's CONTENT_SECURITY_POLICY, when the project defines that
+   * setting (a project without a policy needs no exception).
+   */
+  readonly contentSecurityPolicy: {
+    readonly setting: string;
+    readonly path: readonly (string | number)[];
+    readonly entries: readonly string[];
+  };
   /** Files of `files/` (as project paths, after rendering) written only with `mfa`. */
   readonly files: readonly string[];
 }
@@ -426,5 +435,15 @@ export const MFA: MfaEdits = {
       ].join("\n"),
     },
   ],
+  /**
+   * The authenticator app's QR code on the activation page is an `<img>` whose source is
+   * a `data:` URI (an SVG made on the server), which the policy's `img-src 'self'`
+   * would block.
+   */
+  contentSecurityPolicy: {
+    setting: "CONTENT_SECURITY_POLICY",
+    path: ["CONTENT_SECURITY_POLICY", "DIRECTIVES", "img-src"],
+    entries: ['"data:"'],
+  },
   files: ["tests/test_mfa.py"],
 };

@@ -94,6 +94,10 @@ async function editBaseSettings(text: string, file: string, mfa: boolean): Promi
       MFA.installedApps.entries,
       listPlace(MFA.installedApps),
     );
+    const policy = MFA.contentSecurityPolicy;
+    if (await definesSetting(result, file, policy.setting)) {
+      result = await addToNestedList(result, file, policy.path, policy.entries);
+    }
   }
   result = await addToListSetting(result, file, "MIDDLEWARE", MIDDLEWARE.entries, listPlace(MIDDLEWARE));
   result = await addToNestedList(result, file, CONTEXT_PROCESSORS.path, CONTEXT_PROCESSORS.entries);

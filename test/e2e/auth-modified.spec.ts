@@ -256,8 +256,7 @@ const FIXTURES: readonly ModifiedFixture[] = [
           '    "django.contrib.staticfiles",  # collectstatic and {% static %}',
           '    "allauth",',
           '    "allauth.account",',
-          "    # The project",
-          `    "${NAME}.users",`,
+          "    # Third-party apps",
         ].join("\n"),
       );
       expect(base).toContain(

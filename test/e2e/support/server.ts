@@ -27,6 +27,7 @@ export interface ServerOptions {
   /** Arguments; the text `{port}` in any of them becomes the chosen port. */
   args: readonly string[];
   cwd: string;
+  /** Its environment; `{port}` in a value becomes the chosen port (e.g. in an allowed origin). */
   env: NodeJS.ProcessEnv;
   /** Polled until the server answers anything at all (a redirect counts). */
   readyPath: string;
@@ -56,10 +57,14 @@ const POLL_INTERVAL_MS = 250;
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
-  const args = options.args.map((arg) => arg.split("{port}").join(String(port)));
+  const withPort = (text: string): string => text.split("{port}").join(String(port));
+  const args = options.args.map(withPort);
+  const env = Object.fromEntries(
+    Object.entries(options.env).map(([key, value]) => [key, value === undefined ? value : withPort(value)]),
+  );
   const child = spawn(options.command, args, {
     cwd: options.cwd,
-    env: options.env,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

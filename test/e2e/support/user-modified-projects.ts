@@ -104,11 +104,11 @@ export const REORDERED_AND_COMMENTED: UserEdits = {
         ],
         [
           '    "django.contrib.staticfiles",\n',
-          '    "django.contrib.staticfiles",  # collectstatic and {% static %}\n    # The project\n',
+          '    "django.contrib.staticfiles",  # collectstatic and {% static %}\n    # Third-party apps\n',
         ],
         [
           `    "${name}.users",\n]\n`,
-          `    "${name}.users",\n    # New apps of the project go here.\n]\n# Keep the apps above in dependency order.\n`,
+          `    # The project\n    "${name}.users",\n    # New apps of the project go here.\n]\n# Keep the apps above in dependency order.\n`,
         ],
         // A list of one entry, on one line.
         [

@@ -59,6 +59,21 @@ describe("auth module", () => {
     expect(result.readText("pyproject.toml")).toContain('"django-allauth[mfa]>=');
     expect(result.readText("pyproject.toml")).not.toMatch(/"django-allauth>=/);
     expect(result.exists("tests/test_mfa.py")).toBeTrue();
+    // The QR code to scan is a data: image, which the Content-Security-Policy then allows.
+    expect(result.readText("shop/settings/base.py")).toContain(`"img-src": ["'self'", "data:"],`);
+  });
+
+  it("leaves the Content-Security-Policy alone without mfa, and a project without one", async () => {
+    const plain = await runner.runSchematic("auth", {}, project);
+    expect(plain.readText("shop/settings/base.py")).toContain(`"img-src": ["'self'"],`);
+
+    const base = pristine["/shop/settings/base.py"] ?? "";
+    const withoutPolicy = base.replace(/\nCONTENT_SECURITY_POLICY = \{[\s\S]*?\n\}\n/, "\n");
+    expect(withoutPolicy).not.toMatch(/^CONTENT_SECURITY_POLICY = /m);
+    project.overwrite("shop/settings/base.py", withoutPolicy);
+    const result = await runner.runSchematic("auth", { mfa: true }, project);
+    expect(result.readText("shop/settings/base.py")).not.toContain('"data:"');
+    expect(result.readText("shop/settings/base.py")).toContain('    "allauth.mfa",\n');
   });
 
   it("keeps the user's changes to settings it edits", async () => {

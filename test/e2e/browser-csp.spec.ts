@@ -1,0 +1,321 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, Server } from "node:http";
+import { join } from "node:path";
+import type { Browser, Response } from "playwright-core";
+import { launchBrowser, openWatchedPage, PageProblems, WatchedPage } from "./support/browser";
+import { parseDotenv } from "./support/dotenv";
+import { removeDir, tempDir } from "./support/files";
+import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
+import { describeRun, required, runBin } from "./support/process";
+import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { RunningServer, startServer } from "./support/server";
+
+const NAME = "myapp";
+/** Generating, a cached venv to build on a first run (pip downloads), installing Chromium. */
+const SETUP_TIMEOUT_MS = 25 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+const SERVER_WAIT_MS = 30_000;
+const PAGES_TIMEOUT_MS = 2 * 60_000;
+const HEADER = "content-security-policy";
+
+/** Creates a staff account whose address is confirmed, so it can sign in at once; prints its id. */
+const CREATE_STAFF = [
+  "import os",
+  "from allauth.account.models import EmailAddress",
+  "from django.contrib.auth import get_user_model",
+  'email, password = os.environ["E2E_EMAIL"], os.environ["E2E_PASSWORD"]',
+  "user = get_user_model().objects.create_superuser(email=email, password=password)",
+  "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
+  "print(user.pk)",
+].join("\n");
+
+interface Site {
+  root: string;
+  dir: string;
+  py: PythonEnv;
+  db: ThrowawayDatabase;
+  server: RunningServer;
+  browser: Browser;
+  staff: { id: string; email: string; password: string };
+}
+
+/**
+ * A generated project with `add auth --mfa`, served by gunicorn with its production
+ * settings as behind a TLS-terminating proxy (the browser sends the proxy's
+ * `X-Forwarded-Proto: https`), visited in headless Chromium: every page sends a
+ * Content-Security-Policy, and no page breaks it, logs an error or fails a request.
+ */
+describe("the generated project's Content-Security-Policy, in a real browser", () => {
+  let site: Partial<Site> = {};
+  let watched: WatchedPage | undefined;
+
+  beforeAll(async () => {
+    site.root = tempDir("browser-csp");
+    site.dir = join(site.root, NAME);
+    const generated = await runBin(["init", NAME, "--directory", site.dir, "--skip-git"], site.root);
+    if (generated.code !== 0) {
+      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
+    }
+    const added = await runBin(["add", "auth", "--mfa", "--allow-dirty"], site.dir);
+    if (added.code !== 0) {
+      throw new Error(`quickscale add auth --mfa failed:\n${describeRun(added)}`);
+    }
+    const [py, db, browser] = await Promise.all([
+      ensureProjectEnv(site.dir),
+      createThrowawayDatabase(),
+      launchBrowser(),
+    ]);
+    Object.assign(site, { py, db, browser });
+    const env = productionEnv(site.dir, db);
+    const manage = async (args: readonly string[], extra: Record<string, string> = {}): Promise<string> => {
+      const result = await py.run("python", ["manage.py", ...args], {
+        cwd: required(site.dir, "no project"),
+        env: { ...env, ...extra },
+        timeoutMs: 2 * COMMAND_TIMEOUT_MS,
+      });
+      if (result.code !== 0) {
+        throw new Error(`manage.py ${args[0] ?? ""} failed:\n${describeRun(result)}`);
+      }
+      return result.stdout;
+    };
+    await manage(["migrate", "--noinput"]);
+    await manage(["collectstatic", "--noinput"]);
+    const email = `staff-${randomBytes(4).toString("hex")}@example.com`;
+    const password = `pass-${randomBytes(24).toString("base64url")}`;
+    const created = await manage(["shell", "-c", CREATE_STAFF], { E2E_EMAIL: email, E2E_PASSWORD: password });
+    // The last line: Django's shell may first say which objects it imported.
+    const id = created.trim().split("\n").pop() ?? "";
+    site.staff = { id, email, password };
+    site.server = await startServer({
+      command: py.bin("gunicorn"),
+      args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
+      cwd: site.dir,
+      env: py.env(env),
+      readyPath: "/healthz",
+      readyHeaders: { Host: "127.0.0.1" },
+      timeoutMs: SERVER_WAIT_MS,
+    });
+    watched = await openWatchedPage(browser, { extraHTTPHeaders: { "X-Forwarded-Proto": "https" } });
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await watched?.close();
+    await site.browser?.close();
+    await site.server?.stop();
+    await site.db?.drop();
+    if (site.root !== undefined) {
+      removeDir(site.root);
+    }
+    site = {};
+  }, COMMAND_TIMEOUT_MS);
+
+  const page = (): WatchedPage => required(watched, "The site was not set up (see the beforeAll failure).");
+  const server = (): RunningServer =>
+    required(site.server, "gunicorn did not start (see the beforeAll failure).");
+
+  /**
+   * Opens `path` (following redirects) and expects the page that answers to be at
+   * `landsOn` with `status`, to send the policy, and to have loaded without a problem.
+   */
+  const visit = async (path: string, status: number, landsOn: string = path): Promise<Response> => {
+    const { page: tab } = page();
+    const response = await tab.goto(`${server().origin}${path}`, { waitUntil: "load" });
+    if (response === null) {
+      throw new Error(`GET ${path} got no response`);
+    }
+    await expectPolicedPage(response, status, landsOn);
+    return response;
+  };
+
+  /** The page `response` answered with: its address, its status, its policy, and no problem. */
+  const expectPolicedPage = async (response: Response, status: number, path: string): Promise<void> => {
+    const url = new URL(response.url());
+    const context = `${response.request().method()} ${url.pathname}${url.search}`;
+    expect(url.pathname).withContext(context).toBe(new URL(path, server().origin).pathname);
+    expect(response.status()).withContext(`${context}\n${server().output()}`).toBe(status);
+    const policy = await response.headerValue(HEADER);
+    expect(policy).withContext(`${context}: its ${HEADER} header`).not.toBeNull();
+    expect(policy ?? "")
+      .withContext(context)
+      .toContain("default-src 'self'");
+    const problems = unexpected(await page().takeProblems());
+    expect(problems).withContext(`${context}: problems in the browser`).toEqual(NO_PROBLEMS);
+  };
+
+  /** The project's own script ran on the current page: base.html's main.js marks the document. */
+  const expectMainScriptRan = async (): Promise<void> => {
+    const { page: tab } = page();
+    expect(await tab.evaluate<boolean>('document.documentElement.classList.contains("js")'))
+      .withContext(`main.js ran on ${tab.url()}`)
+      .toBeTrue();
+  };
+
+  /** Submits the form around `button` and expects to land on `path`, as {@link expectPolicedPage}. */
+  const submit = async (button: string, status: number, path: string): Promise<void> => {
+    const { page: tab } = page();
+    const landsOn = (url: URL): boolean => url.pathname === path;
+    const [response] = await Promise.all([
+      tab.waitForResponse(
+        (candidate) => candidate.request().isNavigationRequest() && landsOn(new URL(candidate.url())),
+      ),
+      tab.click(button),
+    ]);
+    await tab.waitForURL(landsOn, { waitUntil: "load" });
+    await expectPolicedPage(response, status, path);
+  };
+
+  it(
+    "holds on the pages of visitors who are not signed in",
+    async () => {
+      await visit("/", 200);
+      await expectMainScriptRan();
+      await visit("/no-such-page/", 404);
+      await visit("/accounts/signup/", 200);
+      await expectMainScriptRan();
+      await visit("/accounts/login/", 200);
+      // The admin's login hands over to allauth's sign-in page.
+      await visit("/admin/login/", 200, "/accounts/login/");
+    },
+    PAGES_TIMEOUT_MS,
+  );
+
+  it(
+    "holds for a signed-in staff member: sign-in, account page, two-factor activation and the admin",
+    async () => {
+      const { page: tab } = page();
+      const staff = required(site.staff, "No staff account (see the beforeAll failure).");
+      await visit("/accounts/login/", 200);
+      await tab.fill('input[name="login"]', staff.email);
+      await tab.fill('input[name="password"]', staff.password);
+      await submit('form[action="/accounts/login/"] button[type="submit"]', 200, "/accounts/profile/");
+      await expectMainScriptRan();
+
+      await visit("/accounts/2fa/", 200);
+      // Turning two-factor authentication on asks for the password again.
+      await visit("/accounts/2fa/totp/activate/", 200, "/accounts/reauthenticate/");
+      await tab.fill('input[name="password"]', staff.password);
+      await submit(
+        'form[action^="/accounts/reauthenticate/"] button[type="submit"]',
+        200,
+        "/accounts/2fa/totp/activate/",
+      );
+      // The QR code to scan is a data: image: the policy lets it load.
+      const qrCode = 'img[src^="data:image/svg+xml"]';
+      await tab.locator(qrCode).waitFor();
+      const qrWidth = await tab.evaluate<number>(`document.querySelector('${qrCode}').naturalWidth`);
+      expect(qrWidth).withContext("the QR code's width once loaded").toBeGreaterThan(0);
+
+      await visit("/admin/", 200);
+      await visit("/admin/users/user/", 200);
+      await visit(`/admin/users/user/${staff.id}/change/`, 200);
+    },
+    PAGES_TIMEOUT_MS,
+  );
+});
+
+/**
+ * Production settings as `.env.example` describes them, for this machine: a fresh key,
+ * the throwaway database, the local Redis, and the address the browser uses (gunicorn's
+ * port, filled in by startServer) as the allowed host and trusted origin.
+ */
+function productionEnv(dir: string, db: ThrowawayDatabase): Record<string, string> {
+  return {
+    ...Object.fromEntries(parseDotenv(readFileSync(join(dir, ".env.example"), "utf8"))),
+    SECRET_KEY: randomBytes(48).toString("base64url"),
+    DATABASE_URL: db.url,
+    REDIS_URL: "redis://127.0.0.1:6379/0",
+    DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
+    ALLOWED_HOSTS: "127.0.0.1",
+    // The browser's Origin: plain http to gunicorn, while the proxy header says https.
+    CSRF_TRUSTED_ORIGINS: "http://127.0.0.1:{port}",
+    TRUST_X_FORWARDED_PROTO: "True",
+    EMAIL_BACKEND: "django.core.mail.backends.locmem.EmailBackend",
+  };
+}
+
+/**
+ * Chromium's console line for a resource that answered 404: expected for the page that
+ * does not exist, and for /favicon.ico, which the browser asks for on pages that name no
+ * icon (Django's plain 404 page and its admin).
+ */
+const EXPECTED_404 =
+  /^error: Failed to load resource: the server responded with a status of 404 \(Not Found\) at http:\/\/127\.0\.0\.1:\d+\/(favicon\.ico|no-such-page\/):\d+$/;
+
+/** `problems` without the console lines {@link EXPECTED_404} allows. */
+function unexpected(problems: PageProblems): PageProblems {
+  return {
+    ...problems,
+    consoleMessages: problems.consoleMessages.filter((line) => !EXPECTED_404.test(line)),
+  };
+}
+
+const NO_PROBLEMS: PageProblems = {
+  cspViolations: [],
+  consoleMessages: [],
+  pageErrors: [],
+  failedRequests: [],
+};
+
+/** The watch the spec above relies on sees what it must: a spec that cannot fail proves nothing. */
+describe("a watched page in the e2e browser", () => {
+  let browser: Browser | undefined;
+  let site: Server | undefined;
+  let origin = "";
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    site = createServer((request, response) => {
+      if (request.url === "/boom.js") {
+        response.writeHead(200, { "Content-Type": "text/javascript" });
+        response.end('throw new Error("boom");');
+        return;
+      }
+      response.writeHead(200, {
+        "Content-Type": "text/html",
+        "Content-Security-Policy": "default-src 'self'",
+      });
+      response.end(
+        '<!doctype html><title>t</title><script>document.title = "inline";</script>' +
+          '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""><script src="/boom.js"></script>',
+      );
+    });
+    const listening = site;
+    await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
+    const address = listening.address();
+    origin = typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : "";
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    const listening = site;
+    if (listening !== undefined) {
+      await new Promise((resolve) => {
+        listening.close(resolve);
+      });
+    }
+  }, COMMAND_TIMEOUT_MS);
+
+  it(
+    "reports violations of the page's policy, the console's word on them, and uncaught errors",
+    async () => {
+      const watched = await openWatchedPage(required(browser, "Chromium did not start."));
+      try {
+        await watched.page.goto(`${origin}/`, { waitUntil: "load" });
+        const problems = await watched.takeProblems();
+        expect(problems.cspViolations).toEqual([
+          jasmine.stringMatching(/^script-src-elem blocked inline in http:\/\/127\.0\.0\.1:\d+\/ at /),
+          jasmine.stringMatching(/^img-src blocked data in /),
+        ]);
+        expect(problems.consoleMessages).toContain(jasmine.stringMatching(/Content Security Policy/));
+        expect(problems.pageErrors).toEqual([jasmine.stringMatching(/boom/)]);
+        expect(await watched.takeProblems())
+          .withContext("taken, so forgotten")
+          .toEqual(NO_PROBLEMS);
+      } finally {
+        await watched.close();
+      }
+    },
+    PAGES_TIMEOUT_MS,
+  );
+});
