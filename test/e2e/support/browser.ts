@@ -138,9 +138,13 @@ export async function openWatchedPage(
     problems.pageErrors.push(error.stack ?? error.message);
   });
   page.on("requestfailed", (request) => {
-    problems.failedRequests.push(
-      `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}`,
-    );
+    const error = request.failure()?.errorText ?? "failed";
+    // The browser aborts what a page still loads when the next navigation starts (its
+    // icon, typically): the spec's doing, not the site's. A request the policy blocks
+    // fails with net::ERR_BLOCKED_BY_CSP, and is reported as a violation too.
+    if (error !== "net::ERR_ABORTED") {
+      problems.failedRequests.push(`${request.method()} ${request.url()}: ${error}`);
+    }
   });
   return {
     page,
