@@ -24,6 +24,7 @@ import {
   EXTRA_APPS_AND_MIDDLEWARE,
   INSTALLED_APPS_ASSIGNED_TWICE,
   INSTALLED_APPS_FROM_A_FUNCTION,
+  OWN_LOGIN_URLS,
   REORDERED_AND_COMMENTED,
   UneditableSettings,
   URLS_SPLIT_INTO_INCLUDES,
@@ -292,6 +293,7 @@ const FIXTURES: readonly ModifiedFixture[] = [
       const middleware = statementOf(base, "MIDDLEWARE = [");
       const order = [
         "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.http.ConditionalGetMiddleware",
         "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -318,6 +320,16 @@ const FIXTURES: readonly ModifiedFixture[] = [
         expect(patterns).withContext(`urlpatterns of ${URLS}`).toContain(`    ${pattern},\n`);
       }
       expect(occurrences(urls, "import include")).withContext("imports of include").toBe(1);
+    },
+  },
+  {
+    edits: OWN_LOGIN_URLS,
+    userFiles: [BASE],
+    expectKept: (read) => {
+      const base = read(BASE);
+      expect(occurrences(base, "\nLOGIN_URL =")).withContext("LOGIN_URL assignments").toBe(1);
+      expect(base).toContain('\nLOGIN_URL = "/signin/"\nLOGIN_REDIRECT_URL = "index"\n');
+      expect(occurrences(base, "\nLOGIN_REDIRECT_URL =")).toBe(1);
     },
   },
 ];

@@ -272,17 +272,25 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     expect((environment["ALLOWED_HOSTS"] ?? "").split(","))
       .withContext("the Host of the health check")
       .toContain(host);
-    const ports = Array.isArray(web["ports"]) ? web["ports"].map(String) : [];
-    for (const port of ports) {
-      expect(port)
-        .withContext("published on this machine only")
-        .toMatch(/^127\.0\.0\.1:/);
+    const services = Object.keys(table(compose()["services"], "services"));
+    for (const name of services) {
+      const ports = service(name)["ports"];
+      for (const port of Array.isArray(ports) ? ports.map(String) : []) {
+        expect(port)
+          .withContext(`${name}: published on this machine only`)
+          .toMatch(/^127\.0\.0\.1:/);
+      }
     }
-    for (const name of Object.keys(table(compose()["services"], "services")).filter(
-      (item) => item !== "web",
-    )) {
+    for (const name of ["db", "redis"]) {
       expect(service(name)["ports"]).withContext(`${name} is not published`).toBeUndefined();
     }
+
+    // Mail sent in development lands in Mailpit, whose inbox is published.
+    const catcher = environment["LOCAL_EMAIL_HOST"] ?? "";
+    expect(services).withContext("LOCAL_EMAIL_HOST names a service").toContain(catcher);
+    expect(String(service(catcher)["image"])).toMatch(/^axllent\/mailpit:v\d+\.\d+/);
+    expect(service(catcher)["ports"]).toEqual(["127.0.0.1:8025:8025"]);
+    expect(environment["LOCAL_EMAIL_PORT"]).toBe("1025");
   });
 
   it(

@@ -167,6 +167,26 @@ describe("a project's first app, made with startapp", () => {
   );
 
   it(
+    "runs the suite with pytest under manage.py test, as the README's test command does",
+    async () => {
+      writeFileSync(join(project, APP, "tests.py"), PASSING_TEST);
+      const all = await inProject("python", ["manage.py", "test"]);
+      expectSuccess(all);
+      expect(output(all)).toMatch(/\b\d+ passed\b/);
+      expect(output(all))
+        .withContext("no WhiteNoise warning about a missing folder")
+        .not.toMatch(/No directory at/);
+
+      writeFileSync(join(project, APP, "tests.py"), FAILING_TEST);
+      const failing = await inProject("python", ["manage.py", "test", APP]);
+      expect(failing.code).withContext(describeRun(failing)).toBe(1);
+      expect(output(failing)).toContain(`FAILED ${APP}/tests.py::test_fails_on_purpose`);
+      writeFileSync(join(project, APP, "tests.py"), PASSING_TEST);
+    },
+    COMMAND_TIMEOUT_MS,
+  );
+
+  it(
     "counts the app in the full run's coverage, whose threshold holds",
     async () => {
       writeFileSync(join(project, APP, "tests.py"), PASSING_TEST);

@@ -131,7 +131,7 @@ export const REORDERED_AND_COMMENTED: UserEdits = {
 
 /**
  * Extra apps and middleware, in the places their documentation gives: the humanize app
- * among Django's, LocaleMiddleware between the session and common middleware, and the
+ * among Django's, ConditionalGetMiddleware between the session and common middleware, and the
  * sitemaps app added by a `+=` extension under the main list.
  */
 export const EXTRA_APPS_AND_MIDDLEWARE: UserEdits = {
@@ -157,9 +157,9 @@ export const EXTRA_APPS_AND_MIDDLEWARE: UserEdits = {
         text,
         '    "django.contrib.sessions.middleware.SessionMiddleware",\n',
         '    "django.contrib.sessions.middleware.SessionMiddleware",\n' +
-          "    # After the session and before CommonMiddleware: picks the request's language.\n" +
-          "    # https://docs.djangoproject.com/en/5.2/topics/i18n/translation/\n" +
-          '    "django.middleware.locale.LocaleMiddleware",\n',
+          "    # ETags: a page that did not change is answered 304 Not Modified.\n" +
+          "    # https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.http\n" +
+          '    "django.middleware.http.ConditionalGetMiddleware",\n',
         file,
       );
     });
@@ -209,6 +209,24 @@ export const URLS_SPLIT_INTO_INCLUDES: UserEdits = {
         "",
       ].join("\n");
     });
+  },
+};
+
+/**
+ * The user's own sign-in settings, set before any auth module: visitors sign in at
+ * `/signin/` and land on the home page. The module keeps them, and its tests must hold
+ * for them.
+ */
+export const OWN_LOGIN_URLS: UserEdits = {
+  title: "their own LOGIN_URL and LOGIN_REDIRECT_URL",
+  apply: (dir, name) => {
+    editProjectFile(
+      dir,
+      baseSettingsPath(name),
+      (original) =>
+        `${original}\n# Sign-in\n# https://docs.djangoproject.com/en/5.2/ref/settings/#login-url\n` +
+        'LOGIN_URL = "/signin/"\nLOGIN_REDIRECT_URL = "index"\n',
+    );
   },
 };
 

@@ -5,6 +5,7 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
 import os
+from email.utils import getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -98,6 +99,61 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# SMTP, configured from the environment. EMAIL_BACKEND may name another backend, e.g.
+# the file-based one on a staging server that must not send real mail.
+# https://docs.djangoproject.com/en/5.2/topics/email/
+#
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-backend
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-host
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-port
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-host-user
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+
+# Read as is, like SECRET_KEY: django-environ would take a password starting with "$"
+# for a reference to another variable.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-host-password
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+
+# STARTTLS, usually on port 587. For implicit TLS (port 465) use EMAIL_USE_SSL
+# instead: only one of the two may be on.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-use-tls
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-use-ssl
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+
+# Seconds before an unresponsive mail server fails the request instead of holding
+# a worker.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Where the file-based backend writes each message; unused by SMTP.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-file-path
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or BASE_DIR / "sent-emails"
+
+# The sender of the site's emails: an address your mail server may send from.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#default-from-email
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+
+# The sender of error reports to ADMINS; the site's sender unless set.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#server-email
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+
+# Who receives a report of each server error (500), comma-separated, as in
+# "Ann <ann@example.com>, ops@example.com"; empty sends none.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#admins
+ADMINS = getaddresses(env_list("ADMINS", default=[]))
 
 # SENTRY
 # ------------------------------------------------------------------------------
