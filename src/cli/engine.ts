@@ -4,6 +4,8 @@ import { HostTree, SchematicEngine, TaskExecutorFactory, Tree } from "@angular-d
 import { RepositoryInitializerName } from "@angular-devkit/schematics/tasks/repo-init/options";
 import type { RepositoryInitializerTaskFactoryOptions } from "@angular-devkit/schematics/tasks/repo-init/options";
 import { OwnFactoriesEngineHost } from "./own-factories";
+import { ProjectHost } from "./project-host";
+import { projectRealPath } from "../commit/project-paths";
 import { join } from "node:path";
 import { lastValueFrom, of } from "rxjs";
 import { PACKAGE_ROOT } from "../version";
@@ -29,13 +31,15 @@ export interface SchematicRun {
 /**
  * Runs one of our schematics on the same engine the stock `schematics` CLI uses (same
  * host and task executors; no option validation, see below), into a virtual tree over
- * `root` — but leaves the commit to us, so it can be atomic.
+ * `root` — but leaves the commit to us, so it can be atomic. With `existingProject`, `root`
+ * is a project folder, which is untrusted: nothing is read through a link leaving it.
  */
 export async function runSchematic(
   name: string,
   options: Record<string, unknown>,
   root: string,
   logger: logging.LoggerApi,
+  existingProject = false,
 ): Promise<SchematicRun> {
   const engineHost = new OwnFactoriesEngineHost();
   // No JSON-schema validation of the options (ajv is a tenth of our start-up): the bin
@@ -44,7 +48,8 @@ export async function runSchematic(
   const engine = new SchematicEngine(engineHost);
   const collection = engine.createCollection(join(PACKAGE_ROOT, "collection.json"));
   const schematic = collection.createSchematic(name, false);
-  const host = new virtualFs.ScopedHost(new NodeJsSyncHost(), normalize(root));
+  const system = existingProject ? new ProjectHost(root, projectRealPath(root)) : new NodeJsSyncHost();
+  const host = new virtualFs.ScopedHost(system, normalize(root));
   const tree = await lastValueFrom(schematic.call(options, of(new HostTree(host)), { logger }));
   return {
     tree,
