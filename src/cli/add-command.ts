@@ -11,7 +11,8 @@ import { unifiedDiff } from "../diff";
 import { MANIFEST_PATH } from "../manifest";
 import { timed } from "../profile";
 import { touchedPaths } from "../validate-tree";
-import { runSchematic, warningsToStderr } from "./engine";
+import { heldWarnings, runSchematic } from "./engine";
+import { OutsideProjectError } from "./project-host";
 import { commitFaultsFromEnv } from "./fault-hook";
 import { AddInput } from "./flags";
 import { paint } from "./output";
@@ -51,7 +52,7 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
 /** Runs the concern and commits it (`key` given) or shows it (a dry run, `key` null). */
 async function addConcern(input: AddInput, root: string, key: JournalKey | null): Promise<number> {
   const out = process.stdout;
-  const logger = warningsToStderr();
+  const { logger, flush } = heldWarnings();
   let files: ProjectFile[];
   try {
     const options =
@@ -66,12 +67,16 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
       content: run.tree.read(path) ?? Buffer.alloc(0),
     }));
   } catch (error) {
+    if (!(error instanceof OutsideProjectError)) {
+      flush();
+    }
     if (error instanceof ChangedFilesError) {
       process.stderr.write(`${error.diffs.join("\n")}\n`);
       throw new Error(error.message.split("\n")[0]);
     }
     throw error;
   }
+  flush();
   if (files.length === 0) {
     out.write(`Nothing to do: ${input.concern} is up to date.\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { accessSync, constants, lstatSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { isCode } from "../errors";
 
@@ -126,7 +126,36 @@ export function assertWritableTarget(root: string, projectReal: string, path: st
   if (kind === "other") {
     throw new Error(`"${path}" is not a regular file: rename or remove it, then run again.`);
   }
+  // A read-only file is the user's way of saying "leave it": replacing it by rename would
+  // succeed, so say it before anything is written. A read-only folder would fail mid-commit.
+  if (kind === "file" && !isWritable(join(root, path))) {
+    throw new Error(`"${path}" is read-only: make it writable (chmod u+w "${path}"), then run again.`);
+  }
+  const folder = deepestExisting(root, dirname(path));
+  if (!isWritable(join(root, folder))) {
+    throw new Error(
+      `The folder "${folder}" is read-only, so "${path}" cannot be written: make it writable (chmod u+w "${folder}"), then run again.`,
+    );
+  }
   return kind;
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The deepest folder of `dir` (relative to `root`) that exists: where a write creates folders. */
+function deepestExisting(root: string, dir: string): string {
+  let current = dir;
+  while (current !== "." && lstatKind(join(root, current)) === "absent") {
+    current = dirname(current);
+  }
+  return current;
 }
 
 /** What is at `path`, without following a final symbolic link. */
