@@ -28,6 +28,8 @@ const DISCARDED = `${JOURNAL_DIR}.old-`;
 export interface CommitHooks {
   beforeBackup?: BeforeWriteHook;
   beforeWrite?: BeforeWriteHook;
+  /** Called once every write succeeded, between renaming the journal folder away and deleting it. */
+  journalRenamed?: () => void;
 }
 
 /**
@@ -101,7 +103,7 @@ export function commitChanges(
     }
     throw new Error(`${cause}. Nothing was changed: the project is as it was.`);
   }
-  discardJournal(root);
+  discardJournal(root, hooks.journalRenamed);
 }
 
 /**
@@ -182,7 +184,7 @@ function removeRegularFile(path: string): void {
  * Removes the journal folder atomically: renamed to a unique name first (from then on it is
  * no journal), then deleted. A kill in between leaves a folder the next run deletes.
  */
-function discardJournal(root: string): void {
+function discardJournal(root: string, renamed?: () => void): void {
   const discarded = join(root, `${DISCARDED}${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     renameSync(join(root, JOURNAL_DIR), discarded);
@@ -192,6 +194,7 @@ function discardJournal(root: string): void {
     }
     throw error;
   }
+  renamed?.();
   rmSync(discarded, { recursive: true, force: true });
 }
 

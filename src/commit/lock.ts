@@ -21,7 +21,7 @@ export interface ProjectLock {
  * created exclusively and whole (written aside, then hard-linked into place), holding the
  * pid, the process start time, the boot and the host, so a reused pid is not mistaken for
  * the holder. A lock whose holder is dead is taken over; two runs taking it over at once
- * cannot both win (see {@link takeOver}). Throws one line when a live run holds it, or when
+ * cannot both win (see {@link takeOverStaleLock}). Throws one line when a live run holds it, or when
  * the lock is not one QuickScale wrote (unparseable, not a regular file, tracked by git).
  */
 export function acquireProjectLock(root: string): ProjectLock {
@@ -63,7 +63,7 @@ export function acquireProjectLock(root: string): ProjectLock {
     if (isHolderAlive(holder)) {
       throw busy(holder);
     }
-    takeOver(root, current, mine);
+    takeOverStaleLock(root, current, mine);
   }
   throw new Error(`Could not take ${LOCK_FILE}: other QuickScale runs keep taking it. Run again.`);
 }
@@ -89,8 +89,10 @@ function busy(holder: ProcessIdentity): Error {
  * checks again that the lock still holds `stale` (content is unique: it carries a nonce),
  * so no run ever removes a lock another live run has just taken. A takeover file whose
  * own holder died is passed over by chaining: the next takeover file is named after both.
+ * `mine` is what the takeover file holds (this run's lock content). Exported for tests,
+ * which replay the interleavings of a race one step at a time.
  */
-function takeOver(root: string, stale: string, mine: string): void {
+export function takeOverStaleLock(root: string, stale: string, mine: string): void {
   let chain = stale;
   for (let step = 0; step < 10; step++) {
     const name = `${TAKEOVER}${createHash("sha256").update(chain).digest("hex").slice(0, 16)}`;

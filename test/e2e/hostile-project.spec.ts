@@ -464,6 +464,24 @@ describe("a hostile project", () => {
     );
 
     it(
+      "a kill while the journal is being removed leaves the project complete, and no journal",
+      async () => {
+        const ws = workspace();
+        const reference = join(ws.root, "reference");
+        cpSync(ws.project, reference, { recursive: true });
+        expectSuccess(await runBin(["add", "auth"], reference, ws.env));
+
+        const killed = await bin(ws, ["add", "auth"], { QUICKSCALE_TEST_FAULT: "kill-discard:0" });
+        expect(killed.signal).withContext(describeRun(killed)).toBe("SIGKILL");
+        const recovered = await bin(ws, ["recover"]);
+        expectSuccess(recovered);
+        expect(recovered.stdout).toBe("Nothing to recover.\n");
+        expect(projectState(ws.project)).toEqual(projectState(reference));
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
       "a write failure says its cause (not the rollback's) and leaves no journal",
       async () => {
         const ws = workspace();
