@@ -24,11 +24,7 @@ import { paint } from "./output";
  * it changed through a journal, or shows it (with diffs) in a dry run.
  */
 export async function runAdd(input: AddInput, root: string): Promise<number> {
-  if (!existsSync(join(root, MANIFEST_PATH))) {
-    throw new Error(
-      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale add" inside a project made by "quickscale init".`,
-    );
-  }
+  assertProject(root, "add");
   if (input.dryRun) {
     assertNotLocked(root);
     if (existsSync(join(root, JOURNAL_DIR))) {
@@ -114,6 +110,7 @@ function reportRecovery(recovered: string[] | null): void {
 
 /** `quickscale recover`: rolls back a run that was killed while it changed the project. */
 export function runRecover(root: string): number {
+  assertProject(root, "recover");
   const key = loadJournalKey();
   const lock = acquireProjectLock(root);
   try {
@@ -126,6 +123,14 @@ export function runRecover(root: string): number {
     lock.release();
   }
   return 0;
+}
+
+function assertProject(root: string, command: string): void {
+  if (!existsSync(join(root, MANIFEST_PATH))) {
+    throw new Error(
+      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale ${command}" inside a project made by "quickscale init".`,
+    );
+  }
 }
 
 /** QuickScale's own files, which the lock and an interrupted run leave: not the user's changes. */

@@ -82,7 +82,8 @@ function readKey(path: string): JournalKey | null {
     }
     throw error;
   }
-  if (!stat.isFile() || (stat.mode & 0o077) !== 0 || stat.uid !== process.getuid?.()) {
+  const uid = process.getuid?.();
+  if (!stat.isFile() || (stat.mode & 0o077) !== 0 || (uid !== undefined && stat.uid !== uid)) {
     throw new Error(`${KEY_FILE} must be a regular file of yours that only you can read (chmod 600)`);
   }
   const text = readFileSync(path, "latin1");

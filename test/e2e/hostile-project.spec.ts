@@ -225,6 +225,43 @@ describe("a hostile project", () => {
     );
   });
 
+  describe("the journal key", () => {
+    it(
+      "that cannot be kept makes add refuse in one line naming the folder, writing nothing",
+      async () => {
+        const ws = workspace();
+        writeFileSync(join(ws.root, "afile"), "a file, not a folder\n");
+        rmSync(join(ws.project, "Dockerfile"));
+        const project = projectState(ws.project);
+        const outside = outsideState(ws);
+
+        const result = await bin(ws, ["add", "docker"], { XDG_STATE_HOME: join(ws.root, "afile", "state") });
+        expectOneLineError(result, /Cannot keep QuickScale's journal key in .*\/afile\/state\/quickscale/);
+        expect(result.stderr).toMatch(/make that folder writable, or set XDG_STATE_HOME/);
+        expect(projectState(ws.project)).toEqual(project);
+        expect(outsideState(ws)).toEqual(outside);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "is never kept under a home folder that does not exist",
+      async () => {
+        const ws = workspace();
+        rmSync(join(ws.project, "Dockerfile"));
+        const missingHome = join(ws.root, "nohome", "x");
+        const project = projectState(ws.project);
+
+        const result = await runBin(["add", "docker"], ws.project, { ...GIT_IDENTITY, HOME: missingHome });
+        expectOneLineError(result, /the home folder .*\/nohome\/x does not exist/);
+        // (The bin's code cache is another matter, issue 9 §6: only the key's folders are checked here.)
+        expect(existsSync(join(missingHome, ".local"))).toBeFalse();
+        expect(projectState(ws.project)).toEqual(project);
+      },
+      TIMEOUT_MS,
+    );
+  });
+
   describe("no write, read or diff through a link leading out", () => {
     it(
       "add docker --overwrite does not overwrite the outside file a Dockerfile link points to",
