@@ -44,12 +44,12 @@ export function readTrustedJournal(root: string, key: JournalKey): Journal | nul
       throw new Error("unexpected content");
     }
     if (!hasValidSignature(key, text, signature)) {
-      throw new Error("not signed by QuickScale on this machine");
+      throw new Error("its signature is not from this user's journal key");
     }
     body = text;
   } catch (error) {
     throw refuse(
-      `QuickScale on this machine did not write it (${error instanceof Error ? error.message : "unreadable"})`,
+      `QuickScale did not write it here for this user (${error instanceof Error ? error.message : "unreadable"})`,
     );
   }
   let journal: unknown;

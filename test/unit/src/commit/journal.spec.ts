@@ -168,7 +168,9 @@ describe("commitChanges (existing projects)", () => {
       JSON.stringify({ quickscale: "journal", body, signature: sign({ secret: randomBytes(32) }, body) }),
     );
     const before = snapshot();
-    expect(() => recoverProject(root, key)).toThrowError(/did not write it \(not signed by QuickScale/);
+    expect(() => recoverProject(root, key)).toThrowError(
+      /QuickScale did not write it here for this user \(its signature is not from this user.s journal key\)/,
+    );
     expect(snapshot()).toEqual(before);
   });
 
