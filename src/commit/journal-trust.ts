@@ -125,6 +125,11 @@ function entryProblem(root: string, projectReal: string, value: unknown): string
   }
   const backupPath = join(root, JOURNAL_DIR, backup);
   if (lstatKind(backupPath) !== "file") {
+    // A rollback killed halfway moved this backup back already: the file holds its content.
+    const target = join(root, path);
+    if (lstatKind(target) === "file" && hash === sha256(readFileSync(target))) {
+      return null;
+    }
     return `the backup of "${path}" is missing or not a regular file`;
   }
   if (hash !== sha256(readFileSync(backupPath))) {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -149,20 +150,25 @@ function writeJournal(dir: string, key: JournalKey, journal: Journal): void {
 }
 
 /**
- * Puts every file of the journal back as it was. Idempotent (backups are copied, never
- * consumed), so a rollback killed halfway is simply run again. Never removes anything but
- * a regular file the run created: a link or folder there now is not the run's.
+ * Puts every file of the journal back as it was: each backup is renamed into place (a full
+ * disk cannot stop that; a copy only across file systems). A rollback killed halfway is
+ * simply run again: a backup already moved back is recognised by its hash, in
+ * `readTrustedJournal`. Never removes anything but a regular file the run created: a link
+ * or folder there now is not the run's.
  */
 function rollBack(root: string, journal: Journal): void {
   const dir = join(root, JOURNAL_DIR);
+  // Created files first: on a full disk, the space they free helps what follows.
   for (const entry of journal.entries) {
     const path = join(root, entry.path);
     removeRegularFile(asideOf(path));
     if (entry.backup === null) {
       removeRegularFile(path);
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileAtomic(path, readFileSync(join(dir, entry.backup)), entry.mode ?? 0o644, true);
+    }
+  }
+  for (const entry of journal.entries) {
+    if (entry.backup !== null) {
+      restore(join(dir, entry.backup), join(root, entry.path), entry.mode ?? 0o644);
     }
   }
   for (const created of journal.createdDirs) {
@@ -172,6 +178,26 @@ function rollBack(root: string, journal: Journal): void {
     }
   }
   discardJournal(root);
+}
+
+/** Moves `backup` back to `path` with its `mode`; a missing backup was moved back already. */
+function restore(backup: string, path: string, mode: number): void {
+  if (lstatKind(backup) !== "file") {
+    chmodSync(path, mode);
+    return;
+  }
+  chmodSync(backup, mode);
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    renameSync(backup, path);
+  } catch (error) {
+    if (!isCode(error, "EXDEV")) {
+      throw error;
+    }
+    // A folder of the project on another file system: copied, then the backup dropped.
+    writeFileAtomic(path, readFileSync(backup), mode, true);
+    unlinkSync(backup);
+  }
 }
 
 function removeRegularFile(path: string): void {

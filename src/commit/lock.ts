@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { linkSync, lstatSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isCode } from "../errors";
+import { isCode, messageOf } from "../errors";
 import { currentProcess, isAlive, isHolderAlive, ProcessIdentity } from "../process-alive";
 import { trackedByGit } from "./git-tracked";
 
@@ -122,15 +122,15 @@ export function takeOverStaleLock(root: string, stale: string, mine: string): vo
 /** Creates `root/name` holding `text`, whole, unless it exists: written aside, then linked. */
 function createWhole(root: string, name: string, text: string): boolean {
   const aside = join(root, `${LOCK_FILE}.new-${process.pid}-${randomBytes(4).toString("hex")}`);
-  writeFileSync(aside, text, { flag: "wx", mode: 0o644 });
   try {
+    writeFileSync(aside, text, { flag: "wx", mode: 0o644 });
     linkSync(aside, join(root, name));
     return true;
   } catch (error) {
     if (isCode(error, "EEXIST")) {
       return false;
     }
-    throw error;
+    throw new Error(`Cannot create ${name}: ${messageOf(error)}. Nothing was changed.`);
   } finally {
     rmSync(aside, { force: true });
   }

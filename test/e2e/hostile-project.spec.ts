@@ -8,6 +8,7 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  statfsSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -484,6 +485,56 @@ describe("a hostile project", () => {
         expect(projectState(ws.project)).toEqual(before);
       },
       TIMEOUT_MS,
+    );
+
+    it(
+      "a really full disk (a small tmpfs), whichever backup or write it stops, leaves the project as it was",
+      async () => {
+        if (process.getuid?.() !== 0) {
+          pending("Needs root, to mount a small tmpfs.");
+          return;
+        }
+        const ws = workspace();
+        const disk = join(ws.root, "disk");
+        mkdirSync(disk);
+        const mounted = await run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk], {
+          cwd: ws.root,
+          timeoutMs: TIMEOUT_MS,
+        });
+        if (mounted.code !== 0) {
+          pending(`Cannot mount a tmpfs here: ${mounted.stderr.trim()}`);
+          return;
+        }
+        try {
+          const project = join(disk, "shop");
+          const filler = join(disk, "filler");
+          const stopped = new Set<string>();
+          // Less free space than add auth needs, then a little more each time, until it succeeds.
+          for (let keepKb = 0; ; keepKb += 8) {
+            expect(keepKb).withContext("add auth never succeeded").toBeLessThan(1024);
+            rmSync(filler, { force: true });
+            rmSync(project, { recursive: true, force: true });
+            cpSync(pristine, project, { recursive: true });
+            const before = projectState(project);
+            const { bavail, bsize } = statfsSync(disk);
+            writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - keepKb * 1024)));
+
+            const result = await runBin(["add", "auth"], project, ws.env);
+            if (result.code === 0 || keepKb >= 1024) {
+              break;
+            }
+            expectOneLineError(result, /ENOSPC: no space left on device.*Nothing was changed/);
+            expect(projectState(project)).withContext(`${keepKb} KiB free`).toEqual(before);
+            stopped.add(/Cannot back up/.test(result.stderr) ? "backup" : "write");
+          }
+          expect([...stopped].sort())
+            .withContext("the phases a full disk stopped")
+            .toEqual(["backup", "write"]);
+        } finally {
+          await run("umount", [disk], { cwd: ws.root, timeoutMs: TIMEOUT_MS });
+        }
+      },
+      4 * TIMEOUT_MS,
     );
 
     it(

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -68,6 +69,20 @@ describe("commitChanges (existing projects)", () => {
     sha256: sha256(Buffer.from(content)),
   });
 
+  /** Commits CHANGES in a real process, killed (SIGKILL) by the fault hook before write `at`. */
+  const killMidCommit = (at: number): void => {
+    const script = `
+      const { commitChanges } = require(${JSON.stringify(require.resolve("../../../../src/commit/journal"))});
+      const { commitFaultsFromEnv } = require(${JSON.stringify(require.resolve("../../../../src/cli/fault-hook"))});
+      commitChanges(${JSON.stringify(root)}, ${JSON.stringify(CHANGES.map((f) => ({ path: f.path, text: f.content.toString() })))}
+        .map((f) => ({ path: f.path, content: Buffer.from(f.text) })),
+        { secret: Buffer.from(${JSON.stringify(key.secret.toString("hex"))}, "hex") }, commitFaultsFromEnv());`;
+    const child = spawnSync(process.execPath, ["-e", script], {
+      env: { ...process.env, QUICKSCALE_TEST_FAULT: `kill:${at}` },
+    });
+    expect(child.signal).toBe("SIGKILL");
+  };
+
   beforeEach(() => {
     base = mkdtempSync(join(tmpdir(), "qs-journal-"));
     root = join(base, "project");
@@ -120,22 +135,22 @@ describe("commitChanges (existing projects)", () => {
 
   it("rolls back a run killed (SIGKILL) mid-commit on the next recovery", () => {
     const before = snapshot();
-    // A real process, killed by the committer's fault hook before its third write.
-    const script = `
-      const { commitChanges } = require(${JSON.stringify(require.resolve("../../../../src/commit/journal"))});
-      const { commitFaultsFromEnv } = require(${JSON.stringify(require.resolve("../../../../src/cli/fault-hook"))});
-      commitChanges(${JSON.stringify(root)}, ${JSON.stringify(CHANGES.map((f) => ({ path: f.path, text: f.content.toString() })))}
-        .map((f) => ({ path: f.path, content: Buffer.from(f.text) })),
-        { secret: Buffer.from(${JSON.stringify(key.secret.toString("hex"))}, "hex") }, commitFaultsFromEnv());`;
-    const child = spawnSync(process.execPath, ["-e", script], {
-      env: { ...process.env, QUICKSCALE_TEST_FAULT: "kill:2" },
-    });
-    expect(child.signal).toBe("SIGKILL");
+    killMidCommit(2);
     expect(readFileSync(join(root, "README.md"), "utf8")).toBe("new readme\n");
     expect(existsSync(join(root, JOURNAL_DIR, "journal.json"))).toBeTrue();
     expect(recoverProject(root, key)).toEqual(["README.md", "Dockerfile", ".github/workflows/ci.yml"]);
     expect(snapshot()).toEqual(before);
     expect(recoverProject(root, key)).toBeNull();
+  });
+
+  it("completes a rollback that was itself killed after moving a backup back", () => {
+    const before = snapshot();
+    killMidCommit(2);
+    // What the killed rollback had done: README.md's backup is back in place, with its mode.
+    chmodSync(join(root, JOURNAL_DIR, "0"), 0o600);
+    renameSync(join(root, JOURNAL_DIR, "0"), join(root, "README.md"));
+    expect(recoverProject(root, key)).toEqual(["README.md", "Dockerfile", ".github/workflows/ci.yml"]);
+    expect(snapshot()).toEqual(before);
   });
 
   it("discards an incomplete journal: no project file was written yet", () => {
