@@ -137,7 +137,11 @@ function assertProject(root: string, command: string): void {
 const OWN_FILES = /^\?\? "?\.quickscale(\.lock|-journal)/;
 
 function assertCleanWorkingTree(root: string): void {
-  const status = spawnSync("git", ["status", "--porcelain"], { cwd: root, encoding: "utf8" });
+  // No fsmonitor: a project folder copied with its .git/config could name a command to run.
+  const status = spawnSync("git", ["-c", "core.fsmonitor=false", "status", "--porcelain"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (status.status !== 0) {
     return;
   }
