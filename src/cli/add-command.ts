@@ -2,98 +2,151 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { commitChanges, JOURNAL_DIR, recoverProject } from "../commit/journal";
+import { JournalKey, loadJournalKey } from "../commit/journal-key";
+import { acquireProjectLock, assertNotLocked } from "../commit/lock";
+import { assertWritableTarget, projectRealPath } from "../commit/project-paths";
 import { ProjectFile } from "../commit/new-project";
 import { ChangedFilesError } from "../concern";
 import { unifiedDiff } from "../diff";
 import { MANIFEST_PATH } from "../manifest";
 import { timed } from "../profile";
 import { touchedPaths } from "../validate-tree";
-import { runSchematic, warningsToStderr } from "./engine";
-import { faultHookFromEnv } from "./fault-hook";
+import { heldWarnings, runSchematic } from "./engine";
+import { OutsideProjectError } from "./project-host";
+import { commitFaultsFromEnv } from "./fault-hook";
 import { AddInput } from "./flags";
 import { paint } from "./output";
 
 /**
- * `quickscale add <concern>` inside an existing project: rolls back an interrupted run,
+ * `quickscale add <concern>` inside an existing project: checks it is a project, takes the
+ * project lock, rolls back an interrupted run (only from a journal QuickScale wrote here),
  * refuses a dirty git tree, runs the concern's schematic on the project, and commits what
  * it changed through a journal, or shows it (with diffs) in a dry run.
  */
 export async function runAdd(input: AddInput, root: string): Promise<number> {
+  assertProject(root, "add");
+  if (input.dryRun) {
+    assertNotLocked(root);
+    if (existsSync(join(root, JOURNAL_DIR))) {
+      throw new Error(`An interrupted QuickScale run left ${JOURNAL_DIR}: run "quickscale recover" first.`);
+    }
+    return addConcern(input, root, null);
+  }
+  const key = loadJournalKey();
+  const lock = acquireProjectLock(root);
+  try {
+    reportRecovery(recoverProject(root, key));
+    if (!input.allowDirty) {
+      assertCleanWorkingTree(root);
+    }
+    return await addConcern(input, root, key);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Runs the concern and commits it (`key` given) or shows it (a dry run, `key` null). */
+async function addConcern(input: AddInput, root: string, key: JournalKey | null): Promise<number> {
   const out = process.stdout;
-  if (!existsSync(join(root, MANIFEST_PATH))) {
-    throw new Error(
-      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale add" inside a project made by "quickscale init".`,
-    );
-  }
-  if (input.dryRun && existsSync(join(root, JOURNAL_DIR))) {
-    throw new Error(`An interrupted QuickScale run left ${JOURNAL_DIR}: run "quickscale recover" first.`);
-  }
-  const recovered = recoverProject(root);
-  if (recovered !== null) {
-    out.write(`Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`);
-  }
-  if (!input.allowDirty && !input.dryRun) {
-    assertCleanWorkingTree(root);
-  }
-  const logger = warningsToStderr();
+  const { logger, flush } = heldWarnings();
   let files: ProjectFile[];
   try {
     const options =
       input.concern === "auth"
         ? { overwrite: input.overwrite, mfa: input.mfa }
         : { overwrite: input.overwrite };
-    const run = await timed("engine and rules", () => runSchematic(input.concern, options, root, logger));
+    const run = await timed("engine and rules", () =>
+      runSchematic(input.concern, options, root, logger, true),
+    );
     files = touchedPaths(run.tree).map((path) => ({
       path: path.slice(1),
       content: run.tree.read(path) ?? Buffer.alloc(0),
     }));
   } catch (error) {
+    if (!(error instanceof OutsideProjectError)) {
+      flush();
+    }
     if (error instanceof ChangedFilesError) {
       process.stderr.write(`${error.diffs.join("\n")}\n`);
       throw new Error(error.message.split("\n")[0]);
     }
     throw error;
   }
+  flush();
   if (files.length === 0) {
     out.write(`Nothing to do: ${input.concern} is up to date.\n`);
     return 0;
   }
-  for (const file of files) {
-    const path = join(root, file.path);
-    if (existsSync(path)) {
+  const projectReal = projectRealPath(root);
+  // Every target is checked before anything is shown or written (no diff of a file outside).
+  const kinds = files.map((file) => assertWritableTarget(root, projectReal, file.path));
+  files.forEach((file, index) => {
+    if (kinds[index] === "file") {
       out.write(`${paint(out, "cyan", "UPDATE")} ${file.path}\n`);
       if (input.dryRun) {
-        out.write(`${unifiedDiff(file.path, readFileSync(path, "utf8"), file.content.toString("utf-8"))}\n`);
+        const now = readFileSync(join(root, file.path), "utf8");
+        out.write(`${unifiedDiff(file.path, now, file.content.toString("utf-8"))}\n`);
       }
     } else {
       out.write(`${paint(out, "green", "CREATE")} ${file.path} (${file.content.length} bytes)\n`);
     }
-  }
-  if (input.dryRun) {
+  });
+  if (key === null) {
     out.write(`\nDry run: ${files.length} files would change; nothing was written.\n`);
     return 0;
   }
   await timed("commit", () => {
-    commitChanges(root, files, faultHookFromEnv());
+    commitChanges(root, files, key, commitFaultsFromEnv());
   });
   out.write(`\n${paint(out, "green", "Added")} ${input.concern}: ${files.length} files changed.\n`);
   return 0;
 }
 
+function reportRecovery(recovered: string[] | null): void {
+  if (recovered !== null) {
+    process.stdout.write(`Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`);
+  }
+}
+
 /** `quickscale recover`: rolls back a run that was killed while it changed the project. */
 export function runRecover(root: string): number {
-  const recovered = recoverProject(root);
-  process.stdout.write(
-    recovered === null
-      ? "Nothing to recover.\n"
-      : `Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`,
-  );
+  assertProject(root, "recover");
+  const key = loadJournalKey();
+  const lock = acquireProjectLock(root);
+  try {
+    const recovered = recoverProject(root, key);
+    if (recovered === null) {
+      process.stdout.write("Nothing to recover.\n");
+    }
+    reportRecovery(recovered);
+  } finally {
+    lock.release();
+  }
   return 0;
 }
 
+function assertProject(root: string, command: string): void {
+  if (!existsSync(join(root, MANIFEST_PATH))) {
+    throw new Error(
+      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale ${command}" inside a project made by "quickscale init".`,
+    );
+  }
+}
+
+/** QuickScale's own files, which the lock and an interrupted run leave: not the user's changes. */
+const OWN_FILES = /^\?\? "?\.quickscale(\.lock|-journal)/;
+
 function assertCleanWorkingTree(root: string): void {
-  const status = spawnSync("git", ["status", "--porcelain"], { cwd: root, encoding: "utf8" });
-  if (status.status === 0 && status.stdout.trim() !== "") {
+  // No fsmonitor: a project folder copied with its .git/config could name a command to run.
+  const status = spawnSync("git", ["-c", "core.fsmonitor=false", "status", "--porcelain"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (status.status !== 0) {
+    return;
+  }
+  const changes = status.stdout.split("\n").filter((line) => line !== "" && !OWN_FILES.test(line));
+  if (changes.length > 0) {
     throw new Error(
       "The project has uncommitted changes: commit or stash them first, so you can review and revert what QuickScale changes, or pass --allow-dirty.",
     );

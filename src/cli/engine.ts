@@ -4,6 +4,8 @@ import { HostTree, SchematicEngine, TaskExecutorFactory, Tree } from "@angular-d
 import { RepositoryInitializerName } from "@angular-devkit/schematics/tasks/repo-init/options";
 import type { RepositoryInitializerTaskFactoryOptions } from "@angular-devkit/schematics/tasks/repo-init/options";
 import { OwnFactoriesEngineHost } from "./own-factories";
+import { ProjectHost } from "./project-host";
+import { projectRealPath } from "../commit/project-paths";
 import { join } from "node:path";
 import { lastValueFrom, of } from "rxjs";
 import { PACKAGE_ROOT } from "../version";
@@ -29,13 +31,15 @@ export interface SchematicRun {
 /**
  * Runs one of our schematics on the same engine the stock `schematics` CLI uses (same
  * host and task executors; no option validation, see below), into a virtual tree over
- * `root` — but leaves the commit to us, so it can be atomic.
+ * `root` — but leaves the commit to us, so it can be atomic. With `existingProject`, `root`
+ * is a project folder, which is untrusted: nothing is read through a link leaving it.
  */
 export async function runSchematic(
   name: string,
   options: Record<string, unknown>,
   root: string,
   logger: logging.LoggerApi,
+  existingProject = false,
 ): Promise<SchematicRun> {
   const engineHost = new OwnFactoriesEngineHost();
   // No JSON-schema validation of the options (ajv is a tenth of our start-up): the bin
@@ -44,8 +48,17 @@ export async function runSchematic(
   const engine = new SchematicEngine(engineHost);
   const collection = engine.createCollection(join(PACKAGE_ROOT, "collection.json"));
   const schematic = collection.createSchematic(name, false);
-  const host = new virtualFs.ScopedHost(new NodeJsSyncHost(), normalize(root));
-  const tree = await lastValueFrom(schematic.call(options, of(new HostTree(host)), { logger }));
+  const guard = existingProject ? new ProjectHost(root, projectRealPath(root)) : null;
+  const host = new virtualFs.ScopedHost(guard ?? new NodeJsSyncHost(), normalize(root));
+  let tree: Tree;
+  try {
+    tree = await lastValueFrom(schematic.call(options, of(new HostTree(host)), { logger }));
+  } catch (error) {
+    // A refused link explains the failure better than what the rules made of it.
+    guard?.assertNothingRefused();
+    throw error;
+  }
+  guard?.assertNothingRefused();
   return {
     tree,
     runTasks: async () => {
@@ -56,11 +69,29 @@ export async function runSchematic(
 
 /** A logger for a schematic run that prints its warnings and errors on stderr (info is noise). */
 export function warningsToStderr(): logging.Logger {
+  const { logger, flush } = heldWarnings();
+  logger.subscribe(flush);
+  return logger;
+}
+
+/**
+ * A logger whose warnings are held until `flush`: a run refused for a link leading out
+ * drops them, since the rules took that link for a missing file ("README.md is missing").
+ */
+export function heldWarnings(): { logger: logging.Logger; flush: () => void } {
   const logger = new logging.Logger("quickscale");
+  const held: string[] = [];
   logger.subscribe((entry) => {
     if (entry.level === "warn" || entry.level === "error" || entry.level === "fatal") {
-      process.stderr.write(`${paint(process.stderr, "yellow", "warning:")} ${entry.message}\n`);
+      held.push(entry.message);
     }
   });
-  return logger;
+  return {
+    logger,
+    flush: () => {
+      for (const message of held.splice(0)) {
+        process.stderr.write(`${paint(process.stderr, "yellow", "warning:")} ${message}\n`);
+      }
+    },
+  };
 }

@@ -1,173 +1,236 @@
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
-  copyFileSync,
-  existsSync,
+  lstatSync,
   mkdirSync,
-  readFileSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmdirSync,
   rmSync,
-  statSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { isCode } from "../errors";
+import { dirname, join } from "node:path";
+import { isCode, messageOf } from "../errors";
+import { asideOf, writeFileAtomic } from "./atomic-file";
+import { JournalKey, sign } from "./journal-key";
+import { Journal, JOURNAL_DIR, JOURNAL_FILE, JournalEntry, sha256 } from "./journal-format";
+import { readTrustedJournal } from "./journal-trust";
 import { BeforeWriteHook, newFileMode, ProjectFile } from "./new-project";
+import { assertWritableTarget, lstatKind, projectRealPath } from "./project-paths";
 
-/** Where a run keeps its journal and backups while it changes an existing project. */
-export const JOURNAL_DIR = ".quickscale-journal";
-const JOURNAL_FILE = "journal.json";
+export { JOURNAL_DIR } from "./journal-format";
 
-/** One file the run changes: its backup (when it existed) is restored on rollback. */
-interface JournalEntry {
-  path: string;
-  backup: string | null;
-  mode: number | null;
-}
+/** A journal folder being removed: renamed first, so no journal ever outlives a backup. */
+const DISCARDED = `${JOURNAL_DIR}.old-`;
 
-interface Journal {
-  entries: JournalEntry[];
-  /** Folders the run creates, deepest first: removed on rollback when empty. */
-  createdDirs: string[];
+/** Fault injection points of a commit (tests run as root, so permission tricks do not fail). */
+export interface CommitHooks {
+  beforeBackup?: BeforeWriteHook;
+  beforeWrite?: BeforeWriteHook;
+  /** Called once every write succeeded, between renaming the journal folder away and deleting it. */
+  journalRenamed?: () => void;
 }
 
 /**
  * Changes files of an existing project so that the project ends up either fully changed
- * or exactly as it was. Before the first write, every file to be replaced is copied into
- * `JOURNAL_DIR` and the journal is written (atomically, by rename); the journal is removed
- * once every write succeeded. On failure the backups are restored here; a run killed
- * mid-commit leaves the journal, and {@link recoverProject} rolls it back.
+ * or exactly as it was. Every target is checked before anything is written (see
+ * {@link assertWritableTarget}); then every file to be replaced is copied into
+ * `JOURNAL_DIR` and the signed journal is written (atomically, by rename); each file is
+ * then replaced atomically. The journal folder is removed (renamed, then deleted) once
+ * every write succeeded. On failure the backups are restored here; a run killed
+ * mid-commit leaves the journal, and {@link recoverProject} rolls it back. The caller
+ * holds the project lock.
  */
 export function commitChanges(
   root: string,
   files: readonly ProjectFile[],
-  beforeWrite?: BeforeWriteHook,
+  key: JournalKey,
+  hooks: CommitHooks = {},
 ): void {
+  const projectReal = projectRealPath(root);
+  const kinds = files.map((file) => assertWritableTarget(root, projectReal, file.path));
   const dir = join(root, JOURNAL_DIR);
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
     throw new Error(
       isCode(error, "EEXIST")
-        ? `${JOURNAL_DIR} exists: another QuickScale run is changing this project, or one was interrupted (run "quickscale recover").`
-        : `Cannot create ${JOURNAL_DIR}: ${error instanceof Error ? error.message : String(error)}`,
+        ? `${JOURNAL_DIR} exists: a QuickScale run was interrupted here (run "quickscale recover").`
+        : `Cannot create ${JOURNAL_DIR}: ${messageOf(error)}`,
     );
   }
-  const journal: Journal = { entries: [], createdDirs: missingDirs(root, files) };
-  files.forEach((file, index) => {
-    const path = join(root, file.path);
-    const existing = existsSync(path) ? statSync(path) : null;
-    const backup = existing === null ? null : String(index);
-    if (backup !== null) {
-      copyFileSync(path, join(dir, backup));
-    }
-    journal.entries.push({ path: file.path, backup, mode: existing === null ? null : existing.mode & 0o777 });
-  });
-  writeFileSync(join(dir, `${JOURNAL_FILE}.tmp`), JSON.stringify(journal));
-  renameSync(join(dir, `${JOURNAL_FILE}.tmp`), join(dir, JOURNAL_FILE));
+  const journal: Journal = {
+    version: 2,
+    project: projectReal,
+    entries: [],
+    createdDirs: missingDirs(root, files),
+  };
   try {
     files.forEach((file, index) => {
-      beforeWrite?.(file.path, index);
+      hooks.beforeBackup?.(file.path, index);
+      journal.entries.push(kinds[index] === "file" ? backUp(root, dir, file.path, index) : absent(file.path));
+    });
+    writeJournal(dir, key, journal);
+  } catch (error) {
+    try {
+      discardJournal(root);
+    } catch {
+      // The cause matters more; a journal without journal.json is discarded by the next run.
+    }
+    throw new Error(
+      `Cannot back up the files to change into ${JOURNAL_DIR}: ${messageOf(error)}. Nothing was changed.`,
+    );
+  }
+  let writing = "";
+  try {
+    files.forEach((file, index) => {
+      writing = file.path;
+      hooks.beforeWrite?.(file.path, index);
       const path = join(root, file.path);
       mkdirSync(dirname(path), { recursive: true });
-      const mode = journal.entries[index]?.mode ?? newFileMode(file.content);
-      writeFileSync(path, file.content, { mode });
+      const mode = journal.entries[index]?.mode ?? null;
+      writeFileAtomic(path, file.content, mode ?? newFileMode(file.content), mode !== null);
     });
   } catch (error) {
-    rollBack(root, journal);
-    throw error;
+    const cause = `Cannot write "${writing}": ${messageOf(error)}`;
+    try {
+      rollBack(root, journal);
+    } catch (rollbackError) {
+      throw new Error(
+        `${cause}. Rolling back failed too (${messageOf(rollbackError)}): run "quickscale recover" once the cause is fixed.`,
+      );
+    }
+    throw new Error(`${cause}. Nothing was changed: the project is as it was.`);
   }
-  rmSync(dir, { recursive: true, force: true });
+  discardJournal(root, hooks.journalRenamed);
 }
 
 /**
- * Rolls back a run that was killed mid-commit, if any: restores the journal's backups,
- * removes the files and folders it had created, and removes the journal. Returns the
- * paths restored, or `null` when there was nothing to recover.
+ * Rolls back a run that was killed mid-commit, if any: checks the whole journal (see
+ * {@link readTrustedJournal}), restores its backups, removes the files and folders it had
+ * created, and removes the journal. Returns the paths restored, or `null` when there was
+ * nothing to recover. A journal that is not trusted is left untouched and reported in
+ * one line. The caller holds the project lock.
  */
-export function recoverProject(root: string): string[] | null {
+export function recoverProject(root: string, key: JournalKey): string[] | null {
+  removeDiscardedJournals(root);
   const dir = join(root, JOURNAL_DIR);
-  if (!existsSync(dir)) {
+  if (lstatKind(dir) === "absent") {
     return null;
   }
-  const file = join(dir, JOURNAL_FILE);
-  if (!existsSync(file)) {
-    // Killed before the journal was complete: no project file was touched yet.
-    rmSync(dir, { recursive: true, force: true });
+  const journal = readTrustedJournal(root, key);
+  if (journal === null) {
+    // Killed before its journal was complete: no project file was touched yet.
+    discardJournal(root);
     return [];
   }
-  const journal = readJournal(root, file);
   rollBack(root, journal);
   return journal.entries.map((entry) => entry.path);
 }
 
+function backUp(root: string, dir: string, path: string, index: number): JournalEntry {
+  const content = readFileSync(join(root, path));
+  const mode = lstatSync(join(root, path)).mode & 0o777;
+  const backup = String(index);
+  writeFileSync(join(dir, backup), content, { flag: "wx", mode: 0o600 });
+  return { path, backup, mode, sha256: sha256(content) };
+}
+
+function absent(path: string): JournalEntry {
+  return { path, backup: null, mode: null, sha256: null };
+}
+
+function writeJournal(dir: string, key: JournalKey, journal: Journal): void {
+  const body = JSON.stringify(journal);
+  const signed = JSON.stringify({ quickscale: "journal", body, signature: sign(key, body) });
+  writeFileSync(join(dir, `${JOURNAL_FILE}.tmp`), signed, { flag: "wx", mode: 0o600 });
+  renameSync(join(dir, `${JOURNAL_FILE}.tmp`), join(dir, JOURNAL_FILE));
+}
+
 /**
- * The journal of an interrupted run, checked before anything is restored: it must parse,
- * and every path in it must stay inside the project.
+ * Puts every file of the journal back as it was: each backup is renamed into place (a full
+ * disk cannot stop that; a copy only across file systems). A rollback killed halfway is
+ * simply run again: a backup already moved back is recognised by its hash, in
+ * `readTrustedJournal`. Never removes anything but a regular file the run created: a link
+ * or folder there now is not the run's.
  */
-function readJournal(root: string, file: string): Journal {
-  const corrupt = (why: string) =>
-    new Error(
-      `${JOURNAL_DIR}/${JOURNAL_FILE} is corrupt (${why}), so the interrupted run cannot be rolled back: restore the project from version control (git checkout -- . && git clean -fd), then delete ${JOURNAL_DIR}.`,
-    );
-  let journal: unknown;
-  try {
-    journal = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw corrupt(error instanceof Error ? error.message : "unreadable");
-  }
-  if (!isJournal(journal)) {
-    throw corrupt("unexpected content");
-  }
-  const outside = [...journal.entries.map((entry) => entry.path), ...journal.createdDirs].find(
-    (path) => isAbsolute(path) || relative(root, resolve(root, path)).startsWith(".."),
-  );
-  if (outside !== undefined) {
-    throw corrupt(`"${outside}" is outside the project`);
-  }
-  return journal;
-}
-
-function isJournal(value: unknown): value is Journal {
-  if (typeof value !== "object" || value === null) {
-    return false;
-  }
-  const { entries, createdDirs } = value as Record<string, unknown>;
-  return (
-    Array.isArray(entries) &&
-    entries.every(
-      (entry: unknown) =>
-        typeof entry === "object" &&
-        entry !== null &&
-        typeof (entry as Record<string, unknown>)["path"] === "string" &&
-        ["string", "object"].includes(typeof (entry as Record<string, unknown>)["backup"]) &&
-        ["number", "object"].includes(typeof (entry as Record<string, unknown>)["mode"]),
-    ) &&
-    Array.isArray(createdDirs) &&
-    createdDirs.every((dir: unknown) => typeof dir === "string")
-  );
-}
-
 function rollBack(root: string, journal: Journal): void {
   const dir = join(root, JOURNAL_DIR);
+  // Created files first: on a full disk, the space they free helps what follows.
   for (const entry of journal.entries) {
     const path = join(root, entry.path);
+    removeRegularFile(asideOf(path));
     if (entry.backup === null) {
-      rmSync(path, { force: true });
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      copyFileSync(join(dir, entry.backup), path);
-      chmodSync(path, entry.mode ?? 0o644);
+      removeRegularFile(path);
+    }
+  }
+  for (const entry of journal.entries) {
+    if (entry.backup !== null) {
+      restore(join(dir, entry.backup), join(root, entry.path), entry.mode ?? 0o644);
     }
   }
   for (const created of journal.createdDirs) {
     const path = join(root, created);
-    if (existsSync(path) && readdirSync(path).length === 0) {
+    if (lstatKind(path) === "directory" && readdirSync(path).length === 0) {
       rmdirSync(path);
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  discardJournal(root);
+}
+
+/** Moves `backup` back to `path` with its `mode`; a missing backup was moved back already. */
+function restore(backup: string, path: string, mode: number): void {
+  if (lstatKind(backup) !== "file") {
+    chmodSync(path, mode);
+    return;
+  }
+  chmodSync(backup, mode);
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    renameSync(backup, path);
+  } catch (error) {
+    if (!isCode(error, "EXDEV")) {
+      throw error;
+    }
+    // A folder of the project on another file system: copied, then the backup dropped.
+    writeFileAtomic(path, readFileSync(backup), mode, true);
+    unlinkSync(backup);
+  }
+}
+
+function removeRegularFile(path: string): void {
+  if (lstatKind(path) === "file") {
+    unlinkSync(path);
+  }
+}
+
+/**
+ * Removes the journal folder atomically: renamed to a unique name first (from then on it is
+ * no journal), then deleted. A kill in between leaves a folder the next run deletes.
+ */
+function discardJournal(root: string, renamed?: () => void): void {
+  const discarded = join(root, `${DISCARDED}${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    renameSync(join(root, JOURNAL_DIR), discarded);
+  } catch (error) {
+    if (isCode(error, "ENOENT")) {
+      return;
+    }
+    throw error;
+  }
+  renamed?.();
+  rmSync(discarded, { recursive: true, force: true });
+}
+
+/** Deletes journal folders that earlier runs renamed away but were killed before deleting. */
+function removeDiscardedJournals(root: string): void {
+  for (const name of readdirSync(root)) {
+    if (name.startsWith(DISCARDED) && lstatKind(join(root, name)) === "directory") {
+      rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
 }
 
 /** Folders (relative to `root`) the files need and that do not exist yet, deepest first. */
@@ -176,7 +239,7 @@ function missingDirs(root: string, files: readonly ProjectFile[]): string[] {
   for (const file of files) {
     for (
       let dir = dirname(file.path);
-      dir !== "." && dir !== "/" && !existsSync(join(root, dir));
+      dir !== "." && dir !== "/" && lstatKind(join(root, dir)) === "absent";
       dir = dirname(dir)
     ) {
       missing.add(dir);
