@@ -1,7 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { freshDirsPerSpec, snapshot } from "./support/files";
+import { freshDirsPerSpec, removeDir, snapshot, tempDir } from "./support/files";
 import {
   baseEnv,
   BIN,
@@ -68,8 +76,8 @@ function colourEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /**
  * Edge cases of `quickscale init` (the bin): git missing, mount points and long names as
- * targets, symbolic links that lead nowhere, paths a shell must quote, and terminals that
- * want no colour.
+ * targets, symbolic links that lead nowhere, paths a shell must quote, terminals that want
+ * no colour, and names that a module's dependency would later shadow.
  */
 describe("quickscale init, edge cases", () => {
   const freshDir = freshDirsPerSpec();
@@ -331,4 +339,95 @@ describe("quickscale init, edge cases", () => {
       );
     }
   });
+
+  describe("names a module's dependency uses", () => {
+    for (const name of ["allauth", "qrcode", "fido2", "cryptography"]) {
+      it(
+        `refuses ${name}, which add auth would shadow`,
+        async () => {
+          const cwd = freshDir("reserved");
+          const result = await runBin(["init", name, "--skip-git"], cwd);
+          expectOneLineError(result);
+          expect(result.stderr).toContain(`"${name}" would shadow`);
+          expect(result.stderr).toContain(`Try "${name}_project"`);
+          expect(readdirSync(cwd)).toEqual([]);
+        },
+        TIMEOUT_MS,
+      );
+    }
+  });
+});
+
+/** `add` on a project whose manifest someone edited: refused in one line, nothing changed. */
+describe("quickscale add, on a manifest it must not trust", () => {
+  const freshDir = freshDirsPerSpec();
+  let fixtures = "";
+  let pristine = "";
+
+  beforeAll(async () => {
+    fixtures = tempDir("manifest-fixtures");
+    const made = await runBin(["init", "shop", "--skip-git"], fixtures);
+    if (made.code !== 0) {
+      throw new Error(`Generating the fixture project failed:\n${describeRun(made)}`);
+    }
+    pristine = join(fixtures, "shop");
+  }, TIMEOUT_MS);
+
+  afterAll(() => {
+    removeDir(fixtures);
+  });
+
+  const cases: { name: string; edit: (manifest: Record<string, unknown>) => void; message: RegExp }[] = [
+    {
+      name: "a project named django",
+      edit: (manifest) => {
+        manifest["options"] = { name: "django" };
+      },
+      message: /\.quickscale\.json names the project "django", which .*would shadow the "django" package/,
+    },
+    {
+      name: "a project name that is a path",
+      edit: (manifest) => {
+        manifest["options"] = { name: "../../elsewhere" };
+      },
+      message:
+        /\.quickscale\.json names the project "\.\.\/\.\.\/elsewhere", which .*is not a Python package name/,
+    },
+    {
+      name: 'a version that is not one ("quickscale": "banana")',
+      edit: (manifest) => {
+        manifest["quickscale"] = "banana";
+      },
+      message: /\.quickscale\.json records QuickScale version "banana", which is not a version/,
+    },
+    {
+      name: 'a version with a leading zero ("quickscale": "01.0.0")',
+      edit: (manifest) => {
+        manifest["quickscale"] = "01.0.0";
+      },
+      message: /\.quickscale\.json records QuickScale version "01\.0\.0", which is not a version/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(
+      `refuses ${c.name}`,
+      async () => {
+        const project = join(freshDir("manifest"), "shop");
+        cpSync(pristine, project, { recursive: true });
+        const path = join(project, ".quickscale.json");
+        const manifest = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+        c.edit(manifest);
+        writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+        const before = snapshot(project);
+
+        const result = await runBin(["add", "docker", "--allow-dirty"], project);
+        expectOneLineError(result);
+        expect(result.stderr).toMatch(c.message);
+        expect(result.stderr).toContain("restore it from version control");
+        expect(snapshot(project)).toEqual(before);
+      },
+      TIMEOUT_MS,
+    );
+  }
 });
