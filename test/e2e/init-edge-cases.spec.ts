@@ -20,8 +20,12 @@ import {
   runBin,
   RunResult,
 } from "./support/process";
+import { mapLimit } from "./support/project-trees";
+import { ensureProjectEnv } from "./support/python-env";
 
 const TIMEOUT_MS = 60_000;
+/** A first run may build the cached venv of the generated project (pip downloads). */
+const VENV_TIMEOUT_MS = 20 * 60_000;
 const NAME = "myapp";
 /** How every ANSI colour sequence starts (`ESC [ n m`). */
 const ESCAPE = "\u001b[";
@@ -356,6 +360,41 @@ describe("quickscale init, edge cases", () => {
       );
     }
   });
+
+  it(
+    "refuses the name of every top-level package installed for a project with every module",
+    async () => {
+      const root = freshDir("venv-names");
+      const project = join(root, "shop");
+      expectSuccess(await runBin(["init", "shop", "--skip-git"], root));
+      // No git repository (--skip-git): --allow-dirty lets the module run without one.
+      expectSuccess(await runBin(["add", "auth", "--mfa", "--allow-dirty"], project));
+      const py = await ensureProjectEnv(project);
+      const listed = await py.run(
+        "python",
+        [
+          "-c",
+          'import pkgutil, sysconfig; paths = sysconfig.get_paths(); print("\\n".join(sorted({m.name for m in pkgutil.iter_modules([paths["purelib"], paths["platlib"]])})))',
+        ],
+        { cwd: root },
+      );
+      expectSuccess(listed);
+      // Names that are not lower-case identifiers are refused by the name rule itself.
+      const names = listed.stdout.split("\n").filter((name) => /^[a-z][a-z0-9_]*$/.test(name));
+      expect(names).toContain("allauth");
+      expect(names).toContain("django");
+      const accepted = (
+        await mapLimit(names, 2, async (name) => ({
+          name,
+          result: await runBin(["init", name, "--dry-run"], root),
+        }))
+      ).filter(({ result }) => result.code === 0 || !result.stderr.includes("would shadow"));
+      expect(accepted.map(({ name }) => name))
+        .withContext("names a project may take although its virtualenv installs a package of that name")
+        .toEqual([]);
+    },
+    VENV_TIMEOUT_MS,
+  );
 });
 
 /** `add` on a project whose manifest someone edited: refused in one line, nothing changed. */
