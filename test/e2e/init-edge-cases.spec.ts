@@ -16,6 +16,7 @@ import {
   describeRun,
   expectSuccess,
   GIT_IDENTITY,
+  REPO_ROOT,
   run,
   runBin,
   RunResult,
@@ -101,6 +102,33 @@ describe("quickscale init, edge cases", () => {
         expect(result.stdout.split("\n").filter((line) => /git/.test(line)).length)
           .withContext(result.stdout)
           .toBe(1);
+        expect(existsSync(join(cwd, NAME, "manage.py"))).toBeTrue();
+        expect(existsSync(join(cwd, NAME, ".git"))).toBeFalse();
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "under the stock schematics CLI too: the project is written, with a note and no stack trace",
+      async () => {
+        const cwd = freshDir("no-git-stock");
+        const cli = join(
+          REPO_ROOT,
+          "node_modules",
+          "@angular-devkit",
+          "schematics-cli",
+          "bin",
+          "schematics.js",
+        );
+        const collection = join(REPO_ROOT, "collection.json");
+        const result = await run(process.execPath, [cli, `${collection}:init`, NAME, "--no-dry-run"], {
+          cwd,
+          env: baseEnv({ PATH: freshDir("empty-path") }),
+          timeoutMs: TIMEOUT_MS,
+        });
+        expectNoStackTrace(result);
+        expectSuccess(result);
+        expect(result.stdout + result.stderr).toContain("git was not found on PATH");
         expect(existsSync(join(cwd, NAME, "manage.py"))).toBeTrue();
         expect(existsSync(join(cwd, NAME, ".git"))).toBeFalse();
       },
