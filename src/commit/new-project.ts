@@ -36,13 +36,15 @@ const NAME_MAX = 255;
 const CANNOT_STAGE_BESIDE = ["EACCES", "EPERM", "EROFS", "EXDEV"];
 
 /**
- * Writes a new project atomically: every file goes into a hidden sibling of `target`,
- * which is then renamed into place in one step. On any failure the staging folder, and
- * any parent folder this call created, are removed, so the disk is as it was. A staging
- * folder left by a killed run is removed by the next run in the same parent folder.
+ * Writes a new project atomically: every file goes into a hidden sibling of `target`
+ * (`.<target>.quickscale-staging-<pid>`, the name cut to fit 255 bytes), which is then
+ * renamed into place in one step. On any failure the staging folder, and any parent folder
+ * this call created, are removed, so the disk is as it was. A staging folder left by a
+ * killed run is removed by the next run in the same parent folder.
  *
- * An existing empty `target` is kept (it may be the user's current folder): the staged
- * entries are renamed into it one by one, and removed again if one of them fails.
+ * An existing empty `target` is kept (it may be the user's current folder, or a mount
+ * point): the staged entries are renamed into it one by one, and removed again if one of
+ * them fails (see {@link commitIntoEmptyFolder} for where that staging folder goes).
  */
 export function commitNewProject(
   files: readonly ProjectFile[],

@@ -136,6 +136,29 @@ describe("quickscale init, edge cases", () => {
     );
 
     it(
+      "with git, makes the repository and first commit with five git processes",
+      async () => {
+        const cwd = freshDir("git-count");
+        // A git on PATH that logs each call, then runs the real one.
+        const wrapper = freshDir("git-wrapper");
+        const log = join(wrapper, "calls.log");
+        const realGit = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
+        writeFileSync(join(wrapper, "git"), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, {
+          mode: 0o755,
+        });
+        const result = await runBin(["init", NAME], cwd, {
+          ...GIT_IDENTITY,
+          PATH: `${wrapper}:${process.env["PATH"] ?? ""}`,
+        });
+        expectSuccess(result);
+        expect(result.stdout).toContain("a git repository with a first commit");
+        const calls = readFileSync(log, "utf8").trim().split("\n");
+        expect(calls.length).withContext(calls.join(", ")).toBeLessThanOrEqual(5);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
       "still makes the first branch main unless init.defaultBranch is configured",
       async () => {
         const cwd = freshDir("branch");
