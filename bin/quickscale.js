@@ -96,10 +96,15 @@ function loadWithCodeCache(file) {
   return mod.exports;
 }
 
+/** Whether a file or folder belongs to the user running this process (always, without uids). */
+function isOwn(stat) {
+  const uid = process.getuid?.();
+  return uid === undefined || stat.uid === uid;
+}
+
 /** What a process may trust: a folder or file of this user that no one else may write. */
 function isOwnAndPrivate(stat) {
-  const uid = process.getuid?.();
-  return uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
+  return isOwn(stat) && (process.getuid === undefined || (stat.mode & 0o022) === 0);
 }
 
 function isFolder(path) {
@@ -140,13 +145,19 @@ function codeCacheFolder() {
   return {
     dir,
     trusted,
-    /** Makes the missing levels (private to this user, as XDG asks); whether the folder can be used. */
+    /**
+     * Makes the missing levels, private to this user as XDG asks, and only inside a folder
+     * of this user (`sudo` keeping a user's HOME must not leave root's folders in it).
+     * Whether the folder can be used.
+     */
     create: () => {
       for (const folder of [userCache, dir]) {
         try {
-          mkdirSync(folder, { mode: 0o700 });
+          if (!isFolder(folder) && isOwn(statSync(dirname(folder)))) {
+            mkdirSync(folder, { mode: 0o700 });
+          }
         } catch {
-          // It exists, or cannot be made: trusted() says which.
+          // Cannot be made: trusted() says so.
         }
       }
       return trusted();

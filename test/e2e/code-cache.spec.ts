@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -211,6 +212,18 @@ describe("the bin's code cache", () => {
         expectSuccess(result);
         expect(readdirSync(root)).toEqual([]);
         expect(cacheFiles(join(home, ".cache", "quickscale")).size).toBe(1);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "creates nothing in a HOME that belongs to another user (sudo keeping HOME)",
+      async () => {
+        const home = freshDir("other-home");
+        chownSync(home, 65534, 65534);
+        const result = await runWith(BIN, ["--version"], home, { HOME: home });
+        expectSuccess(result);
+        expect(readdirSync(home)).toEqual([]);
       },
       TIMEOUT_MS,
     );
