@@ -159,6 +159,19 @@ describe("quickscale init, edge cases", () => {
     );
 
     it(
+      "makes no repository inside another one, and says so",
+      async () => {
+        const outer = freshDir("outer-repo");
+        expect(spawnSync("git", ["init", "--quiet"], { cwd: outer }).status).toBe(0);
+        const result = await runBin(["init", NAME], outer, GIT_IDENTITY);
+        expectSuccess(result);
+        expect(result.stdout).toContain("(no git repository: the folder is inside another git repository)");
+        expect(existsSync(join(outer, NAME, ".git"))).toBeFalse();
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
       "still makes the first branch main unless init.defaultBranch is configured",
       async () => {
         const cwd = freshDir("branch");
