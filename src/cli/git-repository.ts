@@ -9,9 +9,9 @@ export const INITIAL_COMMIT_MESSAGE = "Initial commit from QuickScale";
  * as the end of the summary line (`, a git repository with a first commit`, or why not in
  * parentheses). Never throws: the project is on disk already, and git is optional.
  *
- * Four or five git processes (the devkit's task with our checks took seven): whether `dir`
- * sits in another work tree (which also finds out whether git exists), whether the user
- * chose a first branch name, then `init`, `add` and `commit`. Without a configured
+ * At most five git processes (the devkit's task with our checks took seven): whether `dir`
+ * sits in another work tree (which also finds out whether git exists at all), whether the
+ * user chose a first branch name, then `init`, `add` and `commit`. Without a configured
  * `init.defaultBranch` the first branch is `main`, as GitHub names it, and git prints no
  * page of advice about it.
  */
