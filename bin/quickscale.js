@@ -4,13 +4,37 @@
 const binStartedAt = require("node:perf_hooks").performance.now();
 // The quickscale bin: loads dist/quickscale.cjs, one bundle of our code and the devkit,
 // through V8's code cache, then runs it. See README "Performance" for what each step buys.
+const { Buffer } = require("node:buffer");
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} = require("node:fs");
 const Module = require("node:module");
 const { homedir } = require("node:os");
-const { dirname, join } = require("node:path");
+const { dirname, isAbsolute, join } = require("node:path");
 const { setFlagsFromString } = require("node:v8");
 const { Script } = require("node:vm");
+
+// The last word on anything thrown outside the commands' own error handling: one line, as
+// every other error (QUICKSCALE_DEBUG=1 shows the stack for a bug report).
+process.on("uncaughtException", (error) => {
+  const debug = process.env.QUICKSCALE_DEBUG === "1";
+  const text =
+    error instanceof Error ? ((debug ? error.stack : error.message) ?? error.message) : String(error);
+  process.stderr.write(
+    debug ? `${text}\n` : `error: ${text.split(/\s*\n\s*/).join(" ")} (unexpected: please report it)\n`,
+  );
+  process.exit(1);
+});
 
 // A closed pipe (quickscale ... | head) ends the output, not the program with a stack trace.
 process.stdout.on("error", (error) => {
@@ -34,24 +58,26 @@ loadWithCodeCache(bundle)
 
 /**
  * `require(file)`, but compiled with V8's code cache kept in the user's cache folder
- * (Node 20 has no built-in compile cache for CommonJS). The cache is keyed by the bundle's
- * content, written once after a run, and ignored when V8 rejects it or cannot be written.
+ * (Node 20 has no built-in compile cache for CommonJS), written once after a run.
+ *
+ * V8 checks a cache against the length of the source only, so a cache made from another
+ * source of the same length would run that other code. Each cache file therefore starts
+ * with the SHA-256 of the exact source it was made from (and of the Node version), then
+ * that of its own data; both are checked before V8 sees the data. The file is read only
+ * when it and its folder belong to this user and no one else may write them, so no one
+ * else can plant one. Anything unusable (no cache folder, a file there, a full disk, a
+ * folder others may write to) means running without the cache, never an error.
  */
 function loadWithCodeCache(file) {
   const source = readFileSync(file, "utf8");
-  const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "quickscale");
-  const key = createHash("sha256").update(process.version).update(source).digest("hex").slice(0, 16);
-  const cacheFile = join(cacheDir, `bundle-${key}.v8`);
   // Coverage runs want V8 to compile (and instrument) the code itself.
-  const useCache = !process.env.NODE_V8_COVERAGE;
-  let cachedData;
-  if (useCache) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
-  }
+  const cache = process.env.NODE_V8_COVERAGE ? undefined : codeCacheFolder();
+  const sourceHash = createHash("sha256")
+    .update(`quickscale code cache 1\0${process.version}\0`)
+    .update(source)
+    .digest();
+  const cacheFile = cache && join(cache.dir, `bundle-${sourceHash.toString("hex").slice(0, 32)}.v8`);
+  const cachedData = cacheFile && cache.trusted() ? readCodeCache(cacheFile, sourceHash) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
@@ -59,17 +85,127 @@ function loadWithCodeCache(file) {
   script
     .runInThisContext()
     .call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
-  if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     // After the run, so the cache also holds the functions the run compiled lazily.
     process.once("beforeExit", () => {
-      try {
-        mkdirSync(cacheDir, { recursive: true });
-        writeFileSync(`${cacheFile}.${process.pid}`, script.createCachedData());
-        renameSync(`${cacheFile}.${process.pid}`, cacheFile);
-      } catch {
-        // A read-only home or a full disk: run without a cache.
+      if (cache.create()) {
+        writeCodeCache(cacheFile, sourceHash, script.createCachedData());
       }
     });
   }
   return mod.exports;
+}
+
+/** Whether a file or folder belongs to the user running this process (always, without uids). */
+function isOwn(stat) {
+  const uid = process.getuid?.();
+  return uid === undefined || stat.uid === uid;
+}
+
+/** What a process may trust: a folder or file of this user that no one else may write. */
+function isOwnAndPrivate(stat) {
+  return isOwn(stat) && (process.getuid === undefined || (stat.mode & 0o022) === 0);
+}
+
+function isFolder(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the user's cache folder really is: XDG_CACHE_HOME when it is an absolute path to
+ * an existing folder (the XDG base directory rules ignore a relative one), else `.cache`
+ * in HOME when HOME exists. Never HOME itself, nor a folder above it, is created.
+ * Returns `dir` (our folder in it), `trusted()` and `create()`, or undefined when there is
+ * no such place.
+ */
+function codeCacheFolder() {
+  const xdg = process.env.XDG_CACHE_HOME;
+  const home = process.env.HOME || homedir();
+  let userCache;
+  if (xdg && isAbsolute(xdg) && isFolder(xdg)) {
+    userCache = xdg;
+  } else if (home && isAbsolute(home) && isFolder(home)) {
+    userCache = join(home, ".cache");
+  } else {
+    return undefined;
+  }
+  const dir = join(userCache, "quickscale");
+  const trusted = () => {
+    try {
+      const stat = statSync(dir);
+      return stat.isDirectory() && isOwnAndPrivate(stat);
+    } catch {
+      return false;
+    }
+  };
+  return {
+    dir,
+    trusted,
+    /**
+     * Makes the missing levels, private to this user as XDG asks, and only inside a folder
+     * of this user (`sudo` keeping a user's HOME must not leave root's folders in it).
+     * Whether the folder can be used.
+     */
+    create: () => {
+      for (const folder of [userCache, dir]) {
+        try {
+          if (!isFolder(folder) && isOwn(statSync(dirname(folder)))) {
+            mkdirSync(folder, { mode: 0o700 });
+          }
+        } catch {
+          // Cannot be made: trusted() says so.
+        }
+      }
+      return trusted();
+    },
+  };
+}
+
+/** The V8 data of `cacheFile` when it was made from the source whose hash is `sourceHash`. */
+function readCodeCache(cacheFile, sourceHash) {
+  let fd;
+  try {
+    fd = openSync(cacheFile, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || !isOwnAndPrivate(stat)) {
+      return undefined;
+    }
+    const content = readFileSync(fd);
+    const data = content.subarray(64);
+    const madeFrom = content.subarray(0, 32);
+    const dataHash = content.subarray(32, 64);
+    return madeFrom.equals(sourceHash) && dataHash.equals(createHash("sha256").update(data).digest())
+      ? data
+      : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * Writes the cache file whole or not at all: a new private file (never through a link
+ * someone left under that name), renamed over the old one.
+ */
+function writeCodeCache(cacheFile, sourceHash, data) {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const dataHash = createHash("sha256").update(data).digest();
+    writeFileSync(temporary, Buffer.concat([sourceHash, dataHash, data]), { flag: "wx", mode: 0o600 });
+    renameSync(temporary, cacheFile);
+  } catch {
+    // A read-only folder or a full disk: the next run goes without a cache too.
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Never made.
+    }
+  }
 }

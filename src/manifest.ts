@@ -1,5 +1,6 @@
 import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { createHash } from "node:crypto";
+import { projectNameProblem } from "./project-name";
 import { touchedPaths } from "./validate-tree";
 import { QUICKSCALE_VERSION } from "./version";
 
@@ -79,6 +80,20 @@ export function readManifest(tree: Tree): Manifest {
       `${MANIFEST_PATH} is corrupt (it lacks the quickscale, options, concerns or files fields): restore it from version control.`,
     );
   }
+  // Checked as `init` checks them: the name becomes paths and Python imports, the version
+  // decides what a later QuickScale may do to the project.
+  const name = manifest.options["name"];
+  const nameProblem = name === undefined ? null : projectNameProblem(name);
+  if (nameProblem !== null) {
+    throw new SchematicsException(
+      `${MANIFEST_PATH} names the project ${JSON.stringify(name)}, which is not a valid project name (${nameProblem}): restore it from version control.`,
+    );
+  }
+  if (!isSemver(manifest.quickscale)) {
+    throw new SchematicsException(
+      `${MANIFEST_PATH} records QuickScale version ${JSON.stringify(manifest.quickscale)}, which is not a version (major.minor.patch): restore it from version control.`,
+    );
+  }
   if (compareVersions(manifest.quickscale, QUICKSCALE_VERSION) > 0) {
     throw new SchematicsException(
       `This project was made by QuickScale ${manifest.quickscale}, newer than this QuickScale ${QUICKSCALE_VERSION}: upgrade QuickScale first.`,
@@ -125,6 +140,18 @@ function isStringRecord(value: unknown): value is Record<string, string> {
     !Array.isArray(value) &&
     Object.values(value).every((item) => typeof item === "string")
   );
+}
+
+/** semver.org's regular expression for a version. */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/**
+ * Whether `version` is a Semantic Versioning 2.0.0 version, by the regular expression
+ * semver.org gives (no leading zeros, optional pre-release and build).
+ */
+export function isSemver(version: string): boolean {
+  return SEMVER.test(version);
 }
 
 /** Compares dotted numeric versions (`0.10.0` > `0.9.1`); pre-release tags are ignored. */

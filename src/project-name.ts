@@ -1,3 +1,4 @@
+import { AUTH_IMPORT_NAMES } from "../schematics/auth/edits";
 import { PYTHON_KEYWORDS, STDLIB_MODULES } from "./python-names";
 
 /**
@@ -6,18 +7,28 @@ import { PYTHON_KEYWORDS, STDLIB_MODULES } from "./python-names";
  */
 export const MAX_PROJECT_NAME_LENGTH = 58;
 
-/** Import names of the generated project's own dependencies and of the tools it runs. */
+/**
+ * Import names of the generated project's own dependencies and of the tools it runs, with
+ * what they pull in (the top-level packages of its virtualenv).
+ */
 const DEPENDENCY_MODULES = new Set([
   "asgiref",
+  "certifi",
   "coverage",
   "django",
   "environ",
   "factory",
   "faker",
   "gunicorn",
+  "iniconfig",
+  "packaging",
   "pip",
+  "pkg_resources",
+  "pluggy",
   "psycopg",
   "psycopg_binary",
+  "py",
+  "pygments",
   "pytest",
   "pytest_cov",
   "pytest_django",
@@ -26,8 +37,18 @@ const DEPENDENCY_MODULES = new Set([
   "sentry_sdk",
   "setuptools",
   "sqlparse",
+  "typing_extensions",
+  "urllib3",
   "whitenoise",
 ]);
+
+/**
+ * Import names of what each module (`quickscale add <module>`) adds to a project: declared
+ * by the module beside the dependency it adds, so the two cannot drift apart.
+ */
+const MODULE_DEPENDENCY_MODULES: Readonly<Record<string, readonly string[]>> = {
+  auth: AUTH_IMPORT_NAMES,
+};
 
 /** Folders the generated project creates beside (or inside) its package. */
 const PROJECT_FOLDERS = new Set([
@@ -65,6 +86,10 @@ export function projectNameProblem(name: string): string | null {
   }
   if (DEPENDENCY_MODULES.has(name)) {
     return `"${name}" would shadow the "${name}" package the project depends on`;
+  }
+  const module = Object.entries(MODULE_DEPENDENCY_MODULES).find(([, names]) => names.includes(name))?.[0];
+  if (module !== undefined) {
+    return `"${name}" would shadow the "${name}" package that "quickscale add ${module}" installs`;
   }
   if (PROJECT_FOLDERS.has(name)) {
     return `"${name}" is the name of one of the project's own folders`;

@@ -12,6 +12,7 @@ import {
   Tree,
 } from "@angular-devkit/schematics";
 import { RepositoryInitializerTask } from "@angular-devkit/schematics/tasks";
+import { spawnSync } from "node:child_process";
 import { startManifest } from "../../src/manifest";
 import { assertValidProjectName } from "../../src/project-name";
 import { assertTargetIsFree, projectDirectory } from "../../src/target-directory";
@@ -59,9 +60,20 @@ export default function init(options: Schema): Rule {
   };
 }
 
-/** `git init` and a first commit once the files are on disk (skipped quietly without git). */
+/**
+ * `git init` and a first commit once the files are on disk, through the devkit's task (the
+ * stock CLI's way; our bin runs git itself). Skipped with a note when git is missing: the
+ * task would crash the CLI with a stack trace (it spawns git without an error handler).
+ */
 function initialCommit(directory: string): Rule {
   return (_tree: Tree, context: SchematicContext) => {
+    const git = spawnSync("git", ["--version"], { stdio: "ignore" });
+    if (git.error !== undefined) {
+      context.logger.info(
+        "git was not found on PATH: the project has no repository (run git init there later).",
+      );
+      return;
+    }
     context.addTask(new RepositoryInitializerTask(directory, { message: "Initial commit from QuickScale" }));
   };
 }

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isCode } from "../errors";
 import { isAlive } from "../process-alive";
@@ -16,17 +25,40 @@ export interface ProjectFile {
 export type BeforeWriteHook = (path: string, index: number) => void;
 
 const STAGING_MARK = ".quickscale-staging-";
+/** A staging folder's name: `.<target>.quickscale-staging-<pid>`, or without `<target>.` inside the target. */
+const STAGING_NAME = /^\.(?:.*\.)?quickscale-staging-(\d+)$/;
+/** The longest file name most file systems take (ext4, tmpfs, xfs, btrfs, APFS), in bytes. */
+const NAME_MAX = 255;
+/**
+ * Why a staging folder beside an existing target failed where one inside it can work: the
+ * parent is not ours to write, or a rename from there cannot reach the target (EXDEV).
+ */
+const CANNOT_STAGE_BESIDE = ["EACCES", "EPERM", "EROFS", "EXDEV"];
 
 /**
- * Writes a new project atomically: every file goes into a hidden sibling of `target`,
- * which is then renamed into place in one step. On any failure the staging folder, and
- * any parent folder this call created, are removed, so the disk is as it was. A staging
- * folder left by a killed run is removed by the next run in the same parent folder.
+ * Writes a new project atomically: every file goes into a hidden sibling of `target`
+ * (`.<target>.quickscale-staging-<pid>`, the name cut to fit 255 bytes), which is then
+ * renamed into place in one step. On any failure the staging folder, and any parent folder
+ * this call created, are removed, so the disk is as it was. A staging folder left by a
+ * killed run is removed by the next run in the same parent folder.
  *
- * An existing empty `target` is kept (it may be the user's current folder): the staged
- * entries are renamed into it one by one, and removed again if one of them fails.
+ * An existing empty `target` is kept (it may be the user's current folder, or a mount
+ * point): the staged entries are renamed into it one by one, and removed again if one of
+ * them fails (see {@link commitIntoEmptyFolder} for where that staging folder goes).
  */
 export function commitNewProject(
+  files: readonly ProjectFile[],
+  target: string,
+  beforeWrite?: BeforeWriteHook,
+): void {
+  if (existsSync(target)) {
+    commitIntoEmptyFolder(files, target, beforeWrite);
+  } else {
+    commitAsNewFolder(files, target, beforeWrite);
+  }
+}
+
+function commitAsNewFolder(
   files: readonly ProjectFile[],
   target: string,
   beforeWrite?: BeforeWriteHook,
@@ -34,27 +66,87 @@ export function commitNewProject(
   const parent = dirname(target);
   const createdParents = createMissingParents(parent);
   removeStaleStaging(parent);
-  const staging = join(parent, `.${basename(target)}${STAGING_MARK}${process.pid}`);
+  const staging = join(parent, stagingName(basename(target)));
   try {
-    // Not recursive: Node's recursive mkdir never returns where the kernel refuses with
-    // ENOENT (e.g. under /proc). Below the staging folder recursion is safe.
-    mkdirSync(staging);
-    files.forEach((file, index) => {
-      beforeWrite?.(file.path, index);
-      const path = join(staging, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.content, { mode: newFileMode(file.content) });
-    });
-    if (existsSync(target)) {
-      moveEntriesInto(staging, target);
-    } else {
-      renameInto(staging, target);
-    }
+    stage(files, staging, beforeWrite);
+    renameInto(staging, target);
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    discard(staging);
     removeIfEmpty(createdParents);
     throw error;
   }
+}
+
+/**
+ * Fills the existing empty folder `target`. Staged beside it when a rename from there
+ * reaches it, so that a killed run leaves `target` as empty as it was; staged inside it
+ * when `target` is a mount point (a rename across file systems fails with EXDEV, as it
+ * does out of a bind mount) or its parent is not writable, and then a killed run's
+ * staging folder inside `target` is removed by the next run.
+ */
+function commitIntoEmptyFolder(
+  files: readonly ProjectFile[],
+  target: string,
+  beforeWrite?: BeforeWriteHook,
+): void {
+  removeStaleStaging(target);
+  const parent = dirname(target);
+  if (statSync(parent).dev === statSync(target).dev) {
+    removeStaleStaging(parent);
+    const beside = join(parent, stagingName(basename(target)));
+    try {
+      stage(files, beside, beforeWrite);
+      moveEntriesInto(beside, target);
+      return;
+    } catch (error) {
+      discard(beside);
+      if (!CANNOT_STAGE_BESIDE.some((code) => isCode(error, code))) {
+        throw error;
+      }
+    }
+  }
+  const inside = join(target, stagingName(""));
+  try {
+    stage(files, inside, beforeWrite);
+    moveEntriesInto(inside, target);
+  } catch (error) {
+    discard(inside);
+    throw error;
+  }
+}
+
+/** Creates the folder `staging` and writes every file into it. */
+function stage(files: readonly ProjectFile[], staging: string, beforeWrite?: BeforeWriteHook): void {
+  // Not recursive: Node's recursive mkdir never returns where the kernel refuses with
+  // ENOENT (e.g. under /proc). Below the staging folder recursion is safe.
+  mkdirSync(staging);
+  files.forEach((file, index) => {
+    beforeWrite?.(file.path, index);
+    const path = join(staging, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content, { mode: newFileMode(file.content) });
+  });
+}
+
+/**
+ * The staging folder's name for a project in `folder` (empty: inside the target), within
+ * the 255 bytes a file name may take: a long folder name is cut, the process id kept.
+ */
+export function stagingName(folder: string): string {
+  const suffix = `${STAGING_MARK}${process.pid}`;
+  if (folder === "") {
+    return suffix;
+  }
+  let room = NAME_MAX - Buffer.byteLength(`.${suffix}`);
+  let prefix = "";
+  for (const character of folder) {
+    room -= Buffer.byteLength(character);
+    if (room < 0) {
+      break;
+    }
+    prefix += character;
+  }
+  return `.${prefix}${suffix}`;
 }
 
 function renameInto(staging: string, target: string): void {
@@ -70,7 +162,8 @@ function renameInto(staging: string, target: string): void {
 
 /** Renames each top-level entry of `staging` into the empty folder `target`, or none. */
 function moveEntriesInto(staging: string, target: string): void {
-  if (readdirSync(target).length > 0) {
+  const own = basename(staging);
+  if (readdirSync(target).some((entry) => entry !== own)) {
     throw new Error(`"${target}" was created or filled by another process meanwhile; nothing was written.`);
   }
   const moved: string[] = [];
@@ -88,13 +181,22 @@ function moveEntriesInto(staging: string, target: string): void {
   }
 }
 
+/** Removes a staging folder; a failure to clean up must not hide why the commit failed. */
+function discard(staging: string): void {
+  try {
+    rmSync(staging, { recursive: true, force: true });
+  } catch {
+    // Left for the next run, which removes staging folders of dead processes.
+  }
+}
+
 /** Removes staging folders in `parent` whose process is gone (a run killed mid-commit). */
 export function removeStaleStaging(parent: string): void {
   if (!existsSync(parent)) {
     return;
   }
   for (const entry of readdirSync(parent)) {
-    const match = /^\..+\.quickscale-staging-(\d+)$/.exec(entry);
+    const match = STAGING_NAME.exec(entry);
     if (match !== null && !isAlive(Number(match[1]))) {
       rmSync(join(parent, entry), { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { AUTH_IMPORT_NAMES } from "../../../schematics/auth/edits";
 import {
   assertValidProjectName,
   MAX_PROJECT_NAME_LENGTH,
@@ -30,6 +31,9 @@ describe("project names", () => {
     ["environ", "depends on"],
     ["factory", "depends on"],
     ["tests", "own folders"],
+    ["allauth", 'that "quickscale add auth" installs'],
+    ["qrcode", 'that "quickscale add auth" installs'],
+    ["pygments", "depends on"],
     ["static", "own folders"],
     ["x".repeat(MAX_PROJECT_NAME_LENGTH + 1), "limit is 58"],
   ];
@@ -50,5 +54,12 @@ describe("project names", () => {
     expect(suggestProjectName("My-App")).toBe("my_app");
     expect(suggestProjectName("django")).toBe("django_project");
     expect(suggestProjectName("café")).toBe("cafe");
+  });
+
+  it("refuses the import name of every package a module installs", () => {
+    expect(AUTH_IMPORT_NAMES).toContain("allauth");
+    for (const name of AUTH_IMPORT_NAMES) {
+      expect(projectNameProblem(name)).withContext(name).toContain(`"${name}" would shadow`);
+    }
   });
 });

@@ -10,7 +10,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { commitNewProject, ProjectFile, removeStaleStaging } from "../../../../src/commit/new-project";
+import {
+  commitNewProject,
+  ProjectFile,
+  removeStaleStaging,
+  stagingName,
+} from "../../../../src/commit/new-project";
 
 const FILES: ProjectFile[] = [
   { path: "manage.py", content: Buffer.from("#!/usr/bin/env python\n") },
@@ -109,5 +114,32 @@ describe("commitNewProject", () => {
     removeStaleStaging(parent);
     expect(existsSync(dead)).toBeFalse();
     expect(existsSync(alive)).toBeTrue();
+  });
+
+  it("removes a dead process's staging folder inside an empty target, then fills it", () => {
+    const target = join(parent, "here");
+    const dead = join(target, ".quickscale-staging-999999999");
+    mkdirSync(dead, { recursive: true });
+    writeFileSync(join(dead, "manage.py"), "partial");
+    commitNewProject(FILES, target);
+    expect(readdirSync(target).sort()).toEqual(["manage.py", "shop"]);
+    expect(readdirSync(parent)).toEqual(["here"]);
+  });
+
+  it("names staging folders within 255 bytes, cutting long names between characters", () => {
+    for (const folder of ["a".repeat(250), "é".repeat(200), "€".repeat(90), "shop"]) {
+      const name = stagingName(folder);
+      expect(Buffer.byteLength(name)).withContext(folder).toBeLessThanOrEqual(255);
+      expect(name.endsWith(`.quickscale-staging-${process.pid}`)).toBeTrue();
+      expect(folder.startsWith(name.slice(1, name.indexOf(".quickscale-staging-")))).toBeTrue();
+    }
+    expect(stagingName("shop")).toBe(`.shop.quickscale-staging-${process.pid}`);
+    expect(stagingName("")).toBe(`.quickscale-staging-${process.pid}`);
+  });
+
+  it("commits a project into a folder whose name takes 250 bytes", () => {
+    const target = join(parent, "b".repeat(250));
+    commitNewProject(FILES, target);
+    expect(readdirSync(parent)).toEqual(["b".repeat(250)]);
   });
 });
