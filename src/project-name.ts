@@ -15,6 +15,7 @@ const DEPENDENCY_MODULES = new Set([
   "asgiref",
   "certifi",
   "coverage",
+  "csp",
   "django",
   "environ",
   "factory",
