@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 /** Where a run keeps its journal and backups while it changes an existing project. */
 export const JOURNAL_DIR = ".quickscale-journal";
@@ -24,6 +26,20 @@ export interface Journal {
   entries: JournalEntry[];
   /** Folders the run creates, deepest first: removed on rollback when empty. */
   createdDirs: string[];
+}
+
+/** The names a run writes in its journal folder: numbered backups, the journal, and the journal being written. */
+const JOURNAL_FOLDER_NAME = /^(?:\d+|journal\.json|journal\.json\.tmp)$/;
+
+/**
+ * The first entry of the journal folder `dir` that QuickScale does not write there (a
+ * name of its own, or anything but a regular file), or undefined: a folder holding
+ * anything else is not QuickScale's to delete.
+ */
+export function foreignJournalEntry(dir: string): string | undefined {
+  return readdirSync(dir).find(
+    (name) => !JOURNAL_FOLDER_NAME.test(name) || !lstatSync(join(dir, name)).isFile(),
+  );
 }
 
 /** `sha256-<hex>` of `content`. */

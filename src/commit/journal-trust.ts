@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { trackedByGit } from "./git-tracked";
-import { Journal, JOURNAL_DIR, JOURNAL_FILE, JournalEntry, sha256 } from "./journal-format";
+import {
+  foreignJournalEntry,
+  Journal,
+  JOURNAL_DIR,
+  JOURNAL_FILE,
+  JournalEntry,
+  sha256,
+} from "./journal-format";
 import { hasValidSignature, JournalKey } from "./journal-key";
 import { isInsideProject, lstatKind, pathShapeProblem, projectRealPath, realLocation } from "./project-paths";
 
@@ -30,6 +37,12 @@ export function readTrustedJournal(root: string, key: JournalKey): Journal | nul
   const file = join(dir, JOURNAL_FILE);
   const kind = lstatKind(file);
   if (kind === "absent") {
+    // A run killed while it backed up leaves only backups (and maybe the journal being
+    // written): anything else in the folder is not ours to delete.
+    const foreign = foreignJournalEntry(dir);
+    if (foreign !== undefined) {
+      throw refuse(`it has no ${JOURNAL_FILE} but holds "${foreign}", which QuickScale does not write`);
+    }
     return null;
   }
   if (kind !== "file") {

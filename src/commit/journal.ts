@@ -15,7 +15,15 @@ import { dirname, join } from "node:path";
 import { isCode, messageOf } from "../errors";
 import { asideOf, writeFileAtomic } from "./atomic-file";
 import { JournalKey, sign } from "./journal-key";
-import { Journal, JOURNAL_DIR, JOURNAL_FILE, JournalEntry, sha256 } from "./journal-format";
+import { trackedByGit } from "./git-tracked";
+import {
+  foreignJournalEntry,
+  Journal,
+  JOURNAL_DIR,
+  JOURNAL_FILE,
+  JournalEntry,
+  sha256,
+} from "./journal-format";
 import { readTrustedJournal } from "./journal-trust";
 import { BeforeWriteHook, newFileMode, ProjectFile } from "./new-project";
 import { assertWritableTarget, lstatKind, projectRealPath } from "./project-paths";
@@ -24,6 +32,8 @@ export { JOURNAL_DIR } from "./journal-format";
 
 /** A journal folder being removed: renamed first, so no journal ever outlives a backup. */
 const DISCARDED = `${JOURNAL_DIR}.old-`;
+/** The names {@link discardJournal} gives: the pid and 8 random hex digits. */
+const DISCARDED_NAME = /^\.quickscale-journal\.old-\d+-[0-9a-f]{8}$/;
 
 /** Fault injection points of a commit (tests run as root, so permission tricks do not fail). */
 export interface CommitHooks {
@@ -224,11 +234,23 @@ function discardJournal(root: string, renamed?: () => void): void {
   rmSync(discarded, { recursive: true, force: true });
 }
 
-/** Deletes journal folders that earlier runs renamed away but were killed before deleting. */
+/**
+ * Deletes journal folders that earlier runs renamed away but were killed before deleting:
+ * only folders named as {@link discardJournal} names them, that git does not track and
+ * that hold nothing but what a run writes there. Anything else is left where it is.
+ */
 function removeDiscardedJournals(root: string): void {
-  for (const name of readdirSync(root)) {
-    if (name.startsWith(DISCARDED) && lstatKind(join(root, name)) === "directory") {
-      rmSync(join(root, name), { recursive: true, force: true });
+  const leftovers = readdirSync(root).filter(
+    (name) => DISCARDED_NAME.test(name) && lstatKind(join(root, name)) === "directory",
+  );
+  if (leftovers.length === 0) {
+    return;
+  }
+  const tracked = trackedByGit(root, leftovers);
+  for (const name of leftovers) {
+    const dir = join(root, name);
+    if (!tracked.some((path) => path.startsWith(`${name}/`)) && foreignJournalEntry(dir) === undefined) {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 }

@@ -312,7 +312,7 @@ const FIXTURES: readonly ModifiedFixture[] = [
       const urls = read(URLS);
       const patterns = statementOf(urls, "urlpatterns = [");
       for (const pattern of [
-        'path("admin/", admin.site.urls)',
+        "path(settings.ADMIN_URL, admin.site.urls)",
         `path("", include("${NAME}.pages.urls"))`,
         'path("accounts/profile/", profile, name="profile")',
         'path("accounts/", include("allauth.urls"))',

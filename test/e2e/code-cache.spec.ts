@@ -31,7 +31,9 @@ function runWith(
 ): Promise<RunResult> {
   return run(process.execPath, [bin, ...args], {
     cwd,
-    env: { PATH: process.env["PATH"], LANG: "C.UTF-8", NO_COLOR: "1", ...env },
+    // NODE_V8_COVERAGE empty: under a coverage run, Node hands the variable down to every
+    // child that does not set it, and the bin then runs without its cache.
+    env: { PATH: process.env["PATH"], LANG: "C.UTF-8", NO_COLOR: "1", NODE_V8_COVERAGE: "", ...env },
     timeoutMs: TIMEOUT_MS,
   });
 }

@@ -603,7 +603,9 @@ describe("a hostile project", () => {
         const result = await run(
           "setpriv",
           [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, BIN, "add", "auth"],
-          { cwd: ws.project, env: baseEnv(ws.env), timeoutMs: TIMEOUT_MS },
+          // No coverage from this run: the other user cannot write the coverage folder (and an
+          // empty value keeps Node from handing the parent's down).
+          { cwd: ws.project, env: baseEnv({ ...ws.env, NODE_V8_COVERAGE: "" }), timeoutMs: TIMEOUT_MS },
         );
         expectOneLineError(result, /"shop\/urls\.py" is read-only: make it writable/);
         expect(projectState(ws.project)).toEqual(before);

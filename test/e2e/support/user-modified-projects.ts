@@ -198,11 +198,12 @@ export const URLS_SPLIT_INTO_INCLUDES: UserEdits = {
       }
       return [
         original.slice(0, docstringEnd + 4),
+        "from django.conf import settings",
         "from django.contrib import admin",
         "from django.urls import include, path",
         "",
         "urlpatterns = [",
-        '    path("admin/", admin.site.urls),',
+        "    path(settings.ADMIN_URL, admin.site.urls),",
         "    # The site's pages: the home page and the health check.",
         `    path("", include("${name}.pages.urls")),`,
         "]",

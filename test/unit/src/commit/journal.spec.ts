@@ -161,10 +161,30 @@ describe("commitChanges (existing projects)", () => {
   });
 
   it("removes the leftovers of a journal folder renamed away by a killed run", () => {
-    mkdirSync(join(root, `${JOURNAL_DIR}.old-123-abcd`));
-    writeFileSync(join(root, `${JOURNAL_DIR}.old-123-abcd`, "0"), "backup");
+    mkdirSync(join(root, `${JOURNAL_DIR}.old-123-abcd1234`));
+    writeFileSync(join(root, `${JOURNAL_DIR}.old-123-abcd1234`, "0"), "backup");
     expect(recoverProject(root, key)).toBeNull();
     expect(readdirSync(root).filter((name) => name.startsWith(JOURNAL_DIR))).toEqual([]);
+  });
+
+  it("leaves a folder named like a discarded journal that holds what QuickScale never writes", () => {
+    const planted = join(root, `${JOURNAL_DIR}.old-123-abcd1234`);
+    mkdirSync(planted);
+    writeFileSync(join(planted, "notes.txt"), "the user's notes");
+    const before = snapshot();
+    expect(recoverProject(root, key)).toBeNull();
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("refuses, and leaves as it is, a journal folder without a journal that holds foreign files", () => {
+    mkdirSync(join(root, JOURNAL_DIR));
+    writeFileSync(join(root, JOURNAL_DIR, "0"), "backup");
+    writeFileSync(join(root, JOURNAL_DIR, "notes.txt"), "the user's notes");
+    const before = snapshot();
+    expect(() => recoverProject(root, key)).toThrowError(
+      /holds "notes\.txt", which QuickScale does not write/,
+    );
+    expect(snapshot()).toEqual(before);
   });
 
   it("refuses a corrupt journal, restoring nothing and leaving it as it is", () => {
