@@ -12,6 +12,7 @@ const DEPENDENCY_MODULES = new Set([
   "coverage",
   "django",
   "environ",
+  "django_htmx",
   "factory",
   "faker",
   "gunicorn",
