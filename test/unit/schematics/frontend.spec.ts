@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { PACKAGE_ROOT } from "../../../src/version";
+import { topLevelBlocks } from "../../../src/template-blocks";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 
@@ -103,5 +104,15 @@ describe("the UI shell of a generated project", () => {
     expect(text("templates/robots.txt")).toContain("User-agent: *");
     expect(text("shop/views.py")).toContain('HttpResponseRedirect(static("images/favicon.svg"))');
     expect(tree.exists("/shop/static/images/favicon.svg")).toBeTrue();
+  });
+
+  it("documents every block of base.html in the README, where modules and users extend it", () => {
+    const readme = text("README.md");
+    const section = readme.slice(readme.indexOf("## The UI shell"), readme.indexOf("## Tests"));
+    const documented = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1] ?? "");
+    const base = text("templates/base.html");
+    const blocks = [...base.matchAll(/{% block (\w+) %}/g)].map((match) => match[1] ?? "");
+    expect(documented).toEqual(blocks);
+    expect(topLevelBlocks(base)).toEqual(blocks);
   });
 });
