@@ -164,6 +164,39 @@ describe("the generated project's UI shell, in a real browser", () => {
     PAGES_TIMEOUT_MS,
   );
 
+  it(
+    "keeps its contrast in the dark colour scheme",
+    async () => {
+      const watched = await openWatchedPage(required(site.browser, "Chromium did not start."), {
+        extraHTTPHeaders: PROXY_HEADERS,
+        viewport: VIEWPORTS[0],
+      });
+      try {
+        await watched.page.emulateMedia({ colorScheme: "dark" });
+        for (const [path, shot] of [
+          ["/", "home-dark"],
+          ["/accounts/login/", "signin-dark"],
+        ] as const) {
+          const response = await watched.page.goto(`${server().origin}${path}`, { waitUntil: "load" });
+          expect(response?.status()).withContext(path).toBe(200);
+          expect(await watched.takeProblems())
+            .withContext(path)
+            .toEqual(NO_PROBLEMS);
+          expect(await seriousAxeViolations(watched.page))
+            .withContext(`${path} in the dark`)
+            .toEqual([]);
+          await watched.page.screenshot({
+            path: join(SCREENSHOTS_DIR, `${shot}-desktop.png`),
+            fullPage: true,
+          });
+        }
+      } finally {
+        await watched.close();
+      }
+    },
+    PAGES_TIMEOUT_MS,
+  );
+
   for (const viewport of VIEWPORTS) {
     describe(`at ${viewport.label} width (${String(viewport.width)} px)`, () => {
       let watched: WatchedPage | undefined;
