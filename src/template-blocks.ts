@@ -10,14 +10,6 @@ export const TEMPLATES_DIR = "templates";
 /** The template every page of a project and of its modules extends. */
 export const BASE_TEMPLATE = `${TEMPLATES_DIR}/base.html`;
 
-/**
- * Django template tags and comments, in order: `{% block x %}`, `{% endblock %}`,
- * `{% extends "x" %}`, `{% comment %}`…`{% endcomment %}` and `{# … #}` (whose content
- * Django ignores, so a tag inside one does not count).
- */
-const TAGS =
-  /{%-?\s*comment\b[^%]*%}[\s\S]*?{%\s*endcomment\s*%}|{#[\s\S]*?#}|{%\s*(block|endblock|extends)\b\s*([^%]*?)\s*%}/g;
-
 interface Scan {
   /** Every block, at any depth, in order of appearance. */
   blocks: string[];
@@ -27,12 +19,37 @@ interface Scan {
   parent: string | undefined;
 }
 
+/**
+ * Reads the `{% block %}`, `{% endblock %}` and `{% extends %}` tags of a Django template,
+ * skipping `{# … #}` and `{% comment %}…{% endcomment %}` (whose content Django ignores).
+ * One pass, each character read once or twice: a hostile file cannot make it quadratic
+ * (an opening delimiter without its closing one ends the scan).
+ */
 function scan(template: string): Scan {
   const result: Scan = { blocks: [], topLevel: [], parent: undefined };
+  const opener = /{[%#]/g;
   let depth = 0;
-  for (const [, tag, argument = ""] of template.matchAll(TAGS)) {
-    if (tag === "block") {
-      const name = argument.split(/\s+/)[0] ?? "";
+  let inComment = false;
+  for (let open = opener.exec(template); open !== null; open = opener.exec(template)) {
+    const isTag = open[0] === "{%";
+    const close = template.indexOf(isTag ? "%}" : "#}", open.index + 2);
+    if (close === -1) {
+      break;
+    }
+    opener.lastIndex = close + 2;
+    if (!isTag) {
+      continue;
+    }
+    const [tag = "", ...args] = template
+      .slice(open.index + 2, close)
+      .trim()
+      .split(/\s+/);
+    if (inComment) {
+      inComment = tag !== "endcomment";
+    } else if (tag === "comment") {
+      inComment = true;
+    } else if (tag === "block") {
+      const name = args[0] ?? "";
       result.blocks.push(name);
       if (depth === 0) {
         result.topLevel.push(name);
@@ -41,7 +58,7 @@ function scan(template: string): Scan {
     } else if (tag === "endblock") {
       depth = Math.max(0, depth - 1);
     } else if (tag === "extends") {
-      result.parent = /^(["'])(.+)\1$/.exec(argument)?.[2];
+      result.parent = /^(["'])(.+)\1$/.exec(args.join(" "))?.[2];
     }
   }
   return result;

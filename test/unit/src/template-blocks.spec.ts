@@ -12,6 +12,12 @@ describe("topLevelBlocks", () => {
     ].join("\n");
     expect(topLevelBlocks(child)).toEqual(["title", "content"]);
   });
+
+  it("stops at a delimiter left open, as Django would refuse the template", () => {
+    expect(topLevelBlocks("{% block a %}{% endblock %}{% block b ")).toEqual(["a"]);
+    expect(topLevelBlocks("{% block a %}{% endblock %}{# {% block b %}")).toEqual(["a"]);
+    expect(topLevelBlocks("{% comment %}{% block a %}{% endblock %}")).toEqual([]);
+  });
 });
 
 describe("missingBaseBlocks", () => {
