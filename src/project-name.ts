@@ -18,6 +18,7 @@ const DEPENDENCY_MODULES = new Set([
   "csp",
   "django",
   "environ",
+  "django_htmx",
   "factory",
   "faker",
   "gunicorn",

@@ -1,4 +1,4 @@
-import { Rule } from "@angular-devkit/schematics";
+import { chain, Rule } from "@angular-devkit/schematics";
 import { concern } from "../../src/concern";
 import { editFile } from "../../src/edit-file";
 import { addEnvSection } from "../../src/editors/dotenv";
@@ -14,6 +14,7 @@ import { PYPROJECT_PATH } from "../../src/pyproject";
 import { addReadmeSection } from "../../src/readme";
 import { projectModules } from "../../src/project-modules";
 import { addImports, addSettingsSection } from "../../src/settings-sections";
+import { requireBaseBlocks } from "../../src/template-blocks";
 import {
   AUTH_DEPENDENCY,
   AUTHENTICATION_BACKENDS,
@@ -38,10 +39,15 @@ import { Schema } from "./schema";
  * logout and password reset under /accounts/, optionally TOTP two-factor authentication.
  * Applies to a project the user has changed: every edit goes through a code-aware editor
  * that keeps the user's code, does nothing the second time, and refuses code it does not
- * understand with the file and line.
+ * understand with the file and line. Its pages render inside the project's base.html: a
+ * base.html without a block they fill is refused before anything is written.
  */
 export default function auth(options: Schema): Rule {
   const mfa = options.mfa === true;
+  return chain([requireBaseBlocks("auth"), authConcern(options, mfa)]);
+}
+
+function authConcern(options: Schema, mfa: boolean): Rule {
   return concern("auth", options, {
     skip: mfa ? [] : MFA.files,
     steps: ({ name }) => {

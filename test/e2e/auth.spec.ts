@@ -325,9 +325,9 @@ describe("quickscale add auth, on a generated project run for real", () => {
           expect(adminRedirect.pathname).toBe("/accounts/login/");
           expect(adminRedirect.searchParams.get("next")).toBe("/admin/login/");
 
-          // Sign up: the form renders inside the project's base.html.
+          // Sign up: the form renders inside the project's UI shell (base.html).
           const signupForm = await browser.get("/accounts/signup/");
-          expectPage(signupForm, '<main class="container">');
+          expectPage(signupForm, '<main id="content" class="container">');
           const signedUp = await browser.post(
             "/accounts/signup/",
             {

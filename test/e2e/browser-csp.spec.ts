@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Response } from "playwright-core";
 import { launchBrowser, openWatchedPage, PageProblems, WatchedPage } from "./support/browser";
-import { parseDotenv } from "./support/dotenv";
 import { removeDir, tempDir } from "./support/files";
+import { productionEnv } from "./support/production-env";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { describeRun, required, runBin } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
@@ -67,7 +66,7 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
       launchBrowser(),
     ]);
     Object.assign(site, { py, db, browser });
-    const env = productionEnv(site.dir, db);
+    const env = productionEnv(site.dir, NAME, db);
     const manage = async (args: readonly string[], extra: Record<string, string> = {}): Promise<string> => {
       const result = await py.run("python", ["manage.py", ...args], {
         cwd: required(site.dir, "no project"),
@@ -213,26 +212,6 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
     PAGES_TIMEOUT_MS,
   );
 });
-
-/**
- * Production settings as `.env.example` describes them, for this machine: a fresh key,
- * the throwaway database, the local Redis, and the address the browser uses (gunicorn's
- * port, filled in by startServer) as the allowed host and trusted origin.
- */
-function productionEnv(dir: string, db: ThrowawayDatabase): Record<string, string> {
-  return {
-    ...Object.fromEntries(parseDotenv(readFileSync(join(dir, ".env.example"), "utf8"))),
-    SECRET_KEY: randomBytes(48).toString("base64url"),
-    DATABASE_URL: db.url,
-    REDIS_URL: "redis://127.0.0.1:6379/0",
-    DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
-    ALLOWED_HOSTS: "127.0.0.1",
-    // The browser's Origin: plain http to gunicorn, while the proxy header says https.
-    CSRF_TRUSTED_ORIGINS: "http://127.0.0.1:{port}",
-    TRUST_X_FORWARDED_PROTO: "True",
-    EMAIL_BACKEND: "django.core.mail.backends.locmem.EmailBackend",
-  };
-}
 
 /**
  * Chromium's console line for a resource that answered 404: expected for the page that

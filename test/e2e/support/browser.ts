@@ -91,6 +91,8 @@ export interface WatchedPage {
 export interface WatchedPageOptions {
   /** Headers sent with every request, e.g. the `X-Forwarded-Proto` a TLS proxy adds. */
   extraHTTPHeaders?: Record<string, string>;
+  /** The window's size, and whether it is a phone's (a touch screen that honours the viewport meta tag). */
+  viewport?: { width: number; height: number; phone?: boolean };
 }
 
 /** The binding the init script reports each violation through. */
@@ -116,9 +118,17 @@ export async function openWatchedPage(
   browser: Browser,
   options: WatchedPageOptions = {},
 ): Promise<WatchedPage> {
-  const context = await browser.newContext(
-    options.extraHTTPHeaders === undefined ? {} : { extraHTTPHeaders: options.extraHTTPHeaders },
-  );
+  const { extraHTTPHeaders, viewport } = options;
+  const context = await browser.newContext({
+    ...(extraHTTPHeaders === undefined ? {} : { extraHTTPHeaders }),
+    ...(viewport === undefined
+      ? {}
+      : {
+          viewport: { width: viewport.width, height: viewport.height },
+          isMobile: viewport.phone === true,
+          hasTouch: viewport.phone === true,
+        }),
+  });
   let problems = noProblems();
   await context.exposeBinding(VIOLATION_BINDING, (_source, line: unknown) => {
     problems.cspViolations.push(String(line));

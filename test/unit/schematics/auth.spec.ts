@@ -100,6 +100,34 @@ describe("auth module", () => {
     );
   });
 
+  it("puts its pages in the project's shell, which shows the messages and the account menu", async () => {
+    const result = await runner.runSchematic("auth", {}, project);
+    expect(result.readText("templates/allauth/layouts/base.html")).toMatch(/^{% extends "base\.html" %}/);
+    expect(result.readText("templates/users/profile.html")).toMatch(/^{% extends "base\.html" %}/);
+    // base.html shows the messages: the module's own copy would show them twice.
+    expect(result.exists("templates/messages.html")).toBeFalse();
+    expect(result.exists("templates/allauth/elements/h1.html")).toBeFalse();
+  });
+
+  it("refuses, in one line and writing nothing, a base.html without a block its pages fill", async () => {
+    const base = pristine["/templates/base.html"] ?? "";
+    expect(base).toContain("{% block content %}{% endblock content %}");
+    project.overwrite(
+      "templates/base.html",
+      base.replace("{% block content %}{% endblock content %}", "{% block body %}{% endblock body %}"),
+    );
+    const before = filesOf(project);
+    await expectAsync(runner.runSchematic("auth", {}, project)).toBeRejectedWithError(
+      /^templates\/base\.html has no {% block content %}, which the auth module's pages fill: [^\n]+\.$/,
+    );
+    expect(filesOf(project)).toEqual(before);
+
+    project.delete("templates/base.html");
+    await expectAsync(runner.runSchematic("auth", {}, project)).toBeRejectedWithError(
+      /^templates\/base\.html is missing: the auth module's pages extend it\. [^\n]+\.$/,
+    );
+  });
+
   it("refuses to run outside a QuickScale project", async () => {
     await expectAsync(runner.runSchematic("auth", {}, Tree.empty())).toBeRejectedWithError(
       /Not a QuickScale project/,
