@@ -10,7 +10,7 @@
 // Called by `npm run bench`; never part of `npm test`.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { URL } from "node:url";
@@ -73,6 +73,7 @@ export async function benchServing({ rounds = 5, requests = 2000, concurrency = 
 
     // The bare project: startproject, one view, the same gunicorn settings.
     const bare = join(scratch, "bare");
+    mkdirSync(bare);
     step(venv.bin("django-admin"), ["startproject", "bare", bare], { env: venv.env() });
     writeFileSync(
       join(bare, "bare", "urls.py"),
