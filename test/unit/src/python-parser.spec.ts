@@ -6,7 +6,11 @@ function countingParser(): { parser: Parser; parses: string[]; freed: string[] }
   const parses: string[] = [];
   const freed: string[] = [];
   const parser = {
-    parse: (source: string) => {
+    parse: (input: (index: number) => string) => {
+      let source = "";
+      for (let part = input(0); part !== ""; part = input(source.length)) {
+        source += part;
+      }
       parses.push(source);
       return { source, delete: () => freed.push(source) };
     },
