@@ -86,7 +86,8 @@ function parseWithin(parser: ParserType, source: string, skipped: readonly Comme
     if (!parsing) {
       return source.slice(index);
     }
-    const part = source.slice(index, index + READ_SIZE);
+    // Up to the next skipped run at most: what the parser does not read is not handed over.
+    const part = source.slice(index, Math.min(index + READ_SIZE, readableEnd(skipped, index)));
     parserWork.charactersRead += part.length;
     return part;
   };
@@ -97,6 +98,26 @@ function parseWithin(parser: ParserType, source: string, skipped: readonly Comme
   } finally {
     parsing = false;
   }
+}
+
+/** Where the part of the source from `index` that the parser reads ends: at the next skipped run. */
+function readableEnd(skipped: readonly CommentRun[], index: number): number {
+  // The first run that ends after `index` (the runs are in order).
+  let low = 0;
+  let high = skipped.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((skipped[middle]?.end ?? Infinity) <= index) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  const next = skipped[low];
+  if (next === undefined) {
+    return Infinity;
+  }
+  return index < next.start ? next.start : next.end;
 }
 
 /** The ranges of `source` between the skipped runs (columns in UTF-16 code units, as indices are). */
