@@ -1,6 +1,6 @@
 /** Ensuring an import: merged into an existing `from x import ...`, or added among the imports. */
 import type { Node, Parser } from "web-tree-sitter";
-import { pythonParser } from "../../python-parser";
+import { parsePython, pythonParser } from "../../python-parser";
 import { STDLIB_MODULES } from "../../python-names";
 import { insertEntry, Placement, Sequence } from "./layout";
 import {
@@ -114,7 +114,7 @@ export async function addImport(
 }
 
 function parseImport(parser: Parser, statement: string): Wanted {
-  const tree = parser.parse(statement.trim());
+  const tree = parsePython(parser, statement.trim());
   const bad = new Error(`${JSON.stringify(statement)} is not a single import statement.`);
   if (tree === null) {
     throw bad;
@@ -341,7 +341,7 @@ function ensureStatement(
     const sameSection = head.filter((node) => sectionOf(moduleName(node), firstParty) === section);
     const later = sameSection.find((node) => statementKey(node) > key);
     if (later !== undefined) {
-      const at = lineStart(source, topOfComments(source, later).startIndex);
+      const at = lineStart(source, topOfComments(source, later));
       return `${source.slice(0, at)}${statement}${eol}${source.slice(at)}`;
     }
     const lastOfSection = sameSection[sameSection.length - 1];
@@ -358,7 +358,7 @@ function ensureStatement(
     }
     const firstAfter = head[0];
     if (firstAfter !== undefined) {
-      const at = lineStart(source, topOfComments(source, firstAfter).startIndex);
+      const at = lineStart(source, topOfComments(source, firstAfter));
       return `${source.slice(0, at)}${statement}${eol}${eol}${source.slice(at)}`;
     }
     let at = 0;

@@ -18,6 +18,7 @@ import {
   namedChildrenOf,
   nextLineStart,
   parseExpression,
+  statementEnd,
   statementsOf,
   widthOf,
   withModule,
@@ -115,7 +116,7 @@ function appended(
   let before: string;
   let after: string;
   if (overrides > 0 && previous !== undefined) {
-    const at = nextLineStart(source, previous.endIndex);
+    const at = nextLineStart(source, statementEnd(source, previous).index);
     before = source.slice(0, at);
     after = source.slice(at);
     if (!before.endsWith("\n")) {

@@ -38,7 +38,7 @@ export async function addModuleStatement(source: string, file: string, statement
       const body = source.replace(/\s+$/, "");
       return `${body}${body === "" ? "" : `${eol}${eol}`}${wanted}${eol}`;
     }
-    const at = lineStart(source, topOfComments(source, first).startIndex);
+    const at = lineStart(source, topOfComments(source, first));
     return `${source.slice(0, at)}${wanted}${eol}${eol}${source.slice(at)}`;
   });
 }

@@ -4,7 +4,7 @@
  * meaning rather than by spelling (quote style, spacing, magic trailing commas).
  */
 import type { Node, Parser } from "web-tree-sitter";
-import { firstError, withTree } from "../../python-parser";
+import { firstError, parsePython, withTree } from "../../python-parser";
 import { PythonEditError } from "./errors";
 
 /** `ruff format`'s defaults, which the generated project keeps. */
@@ -146,7 +146,7 @@ export function parseExpression(
   allowComments = false,
 ): Expression {
   const trimmed = text.replace(/\r\n/g, "\n").trim();
-  const tree = parser.parse(trimmed);
+  const tree = parsePython(parser, trimmed);
   if (tree === null) {
     throw new Error(`${what} ${JSON.stringify(text)} is not a Python expression.`);
   }
@@ -356,28 +356,102 @@ export function describe(node: Node): string {
   }
 }
 
-/** `node`, or the first of the comment lines right above it, which belong to it. */
-export function topOfComments(source: string, node: Node): Node {
-  let top = node;
-  for (
-    let previous = node.previousSibling;
-    previous?.type === "comment";
-    previous = previous.previousSibling
-  ) {
-    if (
-      !startsItsLine(source, previous.startIndex) ||
-      previous.endPosition.row + 1 < top.startPosition.row ||
-      isFileHeader(previous)
-    ) {
+/**
+ * Where `statement` (at the top of the module) starts together with the comment lines right
+ * above it, which belong to it: the index of the first one's `#`, or the statement's start.
+ * Read from the text, as the parser may have skipped comment lines (python-comment-runs.ts);
+ * comment lines that tree-sitter puts inside the block of the statement before are not
+ * taken (see `statementEnd`), nor a shebang or encoding line.
+ */
+export function topOfComments(source: string, statement: Node): number {
+  const previous = previousStatement(statement);
+  const lowestRow = previous === null ? 0 : statementEnd(source, previous).row + 1;
+  let top = statement.startIndex;
+  let row = statement.startPosition.row;
+  let lineAt = lineStart(source, top);
+  while (row > lowestRow) {
+    const above = lineStart(source, lineAt - 1);
+    const text = source.slice(above, lineAt).replace(/\r?\n$/, "");
+    const hash = text.search(/\S/);
+    if (hash === -1 || text.charAt(hash) !== "#" || isFileHeader(row - 1, text.slice(hash))) {
       break;
     }
-    top = previous;
+    top = above + hash;
+    lineAt = above;
+    row--;
   }
   return top;
 }
 
+/** The statement before `statement` in its block, comments aside. */
+function previousStatement(statement: Node): Node | null {
+  let previous = statement.previousNamedSibling;
+  while (previous?.type === "comment") {
+    previous = previous.previousNamedSibling;
+  }
+  return previous;
+}
+
+/**
+ * Where a top-level statement ends as tree-sitter's full parse has it: after the comment
+ * lines that follow it indented at least as deep as its last block, which tree-sitter puts
+ * inside that block (a comment line less indented closes it). Returns the index just after
+ * its last character and the row of that character.
+ */
+export function statementEnd(source: string, statement: Node): { index: number; row: number } {
+  let index = statement.endIndex;
+  let row = statement.endPosition.row;
+  const blockIndent = lastBlockIndent(source, statement);
+  if (blockIndent === null) {
+    return { index, row };
+  }
+  let lineAt = nextLineStart(source, index);
+  let lineRow = row + 1;
+  while (lineAt < source.length) {
+    const newline = source.indexOf("\n", lineAt);
+    const lineBreak = newline === -1 ? source.length : newline;
+    const text = source.slice(lineAt, lineBreak);
+    const hash = text.search(/\S/);
+    if (hash !== -1) {
+      if (text.charAt(hash) !== "#" || indentLength(text.slice(0, hash)) < blockIndent) {
+        break;
+      }
+      index = lineBreak;
+      row = lineRow;
+    }
+    lineAt = lineBreak + 1;
+    lineRow++;
+  }
+  return { index, row };
+}
+
+/**
+ * The indentation of the outermost block that `statement` ends with, as tree-sitter's
+ * scanner counts it, or null when it ends with no indented block (`if x: y = 1`).
+ */
+function lastBlockIndent(source: string, statement: Node): number | null {
+  let node: Node | undefined = statement;
+  while (node !== undefined && node.type !== "block") {
+    const children = namedChildrenOf(node);
+    node = children[children.length - 1];
+  }
+  const first = node === undefined ? undefined : namedChildrenOf(node)[0];
+  if (first === undefined || !startsItsLine(source, first.startIndex)) {
+    return null;
+  }
+  return indentLength(source.slice(lineStart(source, first.startIndex), first.startIndex));
+}
+
+/** Indentation as tree-sitter-python's scanner counts it: a tab is 8, a form feed starts over. */
+function indentLength(indent: string): number {
+  let length = 0;
+  for (const char of indent) {
+    length = char === "\t" ? length + 8 : char === " " ? length + 1 : 0;
+  }
+  return length;
+}
+
 /** A shebang on the first line, or an encoding declaration on one of the first two (PEP 263). */
-function isFileHeader(comment: Node): boolean {
-  const row = comment.startPosition.row;
-  return (row === 0 && comment.text.startsWith("#!")) || (row <= 1 && /^#.*coding[:=]/.test(comment.text));
+function isFileHeader(row: number, comment: string): boolean {
+  return (row === 0 && comment.startsWith("#!")) || (row <= 1 && /^#.*coding[:=]/.test(comment));
 }

@@ -1,12 +1,23 @@
 import type { Parser, Tree } from "web-tree-sitter";
-import { forgetTrees, pythonParser, pythonSyntaxProblem, withTree } from "../../../src/python-parser";
+import {
+  forgetTrees,
+  parsePython,
+  parserWork,
+  pythonParser,
+  pythonSyntaxProblem,
+  withTree,
+} from "../../../src/python-parser";
 
 /** A parser that counts its parses and hands out trees that record being freed. */
 function countingParser(): { parser: Parser; parses: string[]; freed: string[] } {
   const parses: string[] = [];
   const freed: string[] = [];
   const parser = {
-    parse: (source: string) => {
+    parse: (input: (index: number) => string) => {
+      let source = "";
+      for (let part = input(0); part !== ""; part = input(source.length)) {
+        source += part;
+      }
       parses.push(source);
       return { source, delete: () => freed.push(source) };
     },
@@ -47,5 +58,61 @@ describe("python parser", () => {
     expect(await pythonSyntaxProblem("x = [1, 2\n")).toMatch(/^line \d+: syntax error/);
     expect(await pythonSyntaxProblem("x = [1, 2]\n")).toBeNull();
     expect(await pythonParser()).toBe(await pythonParser());
+  });
+
+  describe("comment lines between statements", () => {
+    const comments = (count: number): string =>
+      Array.from({ length: count }, (_, i) => `# ${i}: a line of explanation.\n`).join("");
+
+    /** `source`'s tree as `parsePython` gives it, and how much the parser did for it. */
+    async function parsed(source: string): Promise<{ tree: string; parses: number; read: number }> {
+      const parser = await pythonParser();
+      const before = { ...parserWork };
+      const tree = parsePython(parser, source);
+      const text = tree?.rootNode.toString() ?? "";
+      tree?.delete();
+      return {
+        tree: text,
+        parses: parserWork.parses - before.parses,
+        read: parserWork.charactersRead - before.charactersRead,
+      };
+    }
+
+    /** The tree of a plain parse, comments and all. */
+    async function fullTree(source: string): Promise<string> {
+      const tree = (await pythonParser()).parse(source);
+      const text = tree?.rootNode.toString() ?? "";
+      tree?.delete();
+      return text;
+    }
+
+    it("are skipped when long: the parser reads the code only, at the same positions", async () => {
+      const source = `X = 1\n${comments(5_000)}Y = 2\n`;
+      const result = await parsed(source);
+      expect(result.parses).toBe(1);
+      expect(result.read).toBeLessThan(source.length / 10);
+      expect(result.tree).toBe((await fullTree(source)).replace(/ \(comment\)/g, ""));
+      const parser = await pythonParser();
+      const rows = withTree(parser, source, (tree) =>
+        tree?.rootNode.namedChildren.map((node) => node?.startPosition.row),
+      );
+      expect(rows).toEqual([0, 5_001]);
+    });
+
+    it("are read as they are in strings and brackets", async () => {
+      for (const source of [`X = """\n${comments(40)}"""\n`, `X = [\n${comments(40)}]\n`]) {
+        const result = await parsed(source);
+        expect(result.tree).toBe(await fullTree(source));
+        expect(result.parses).toBe(1);
+      }
+    });
+
+    it("are read again, all of them, when the tokenizer took code for them", async () => {
+      // Python 3.12 lets a replacement field of an f-string span lines, comments included.
+      const source = `X = f"{\n${comments(40)}1}"\nY = 2\n`;
+      const result = await parsed(source);
+      expect(result.tree).toBe(await fullTree(source));
+      expect(result.parses).toBe(2);
+    });
   });
 });
