@@ -2,10 +2,11 @@
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, run in turns. Prints the median, min and max of wall time and peak memory (RSS) of each, and
-// the ratios.
+// settings have 5,000 comment lines more, run in turns. Prints the median, min and max of
+// wall time and peak memory (RSS) of each, and the ratios; then the generated project at
+// run time, served by gunicorn, against a bare startproject view (bench-serving.mjs).
 //
-//   npm run bench [-- --runs 15] [-- --warmup 3]
+//   npm run bench [-- --runs 15] [-- --warmup 3] [-- --serving-rounds 5]
 //
 // Never part of `npm test`: timings are reported, not asserted.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -277,3 +278,10 @@ for (const [a, b] of [
 ]) {
   console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }
+
+// --- The generated project at run time (scripts/bench-serving.mjs) ----------------------
+const { benchServing, servingReport } = await import("./bench-serving.mjs");
+console.log(
+  "\nthe generated project served by gunicorn with the image's settings (gunicorn.conf.py, production settings, PostgreSQL, Redis),\nagainst a bare startproject view served the same way; load from a second process on 127.0.0.1:",
+);
+console.log(servingReport(await benchServing({ rounds: option("serving-rounds", 5) })));

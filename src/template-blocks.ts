@@ -1,6 +1,6 @@
 import { Rule, SchematicContext, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { readManifest } from "./manifest";
 import { schematicDir } from "./templates";
 
@@ -120,6 +120,13 @@ export function requireBaseBlocks(moduleName: string): Rule {
   return (tree: Tree, context: SchematicContext) => {
     readManifest(tree);
     if (!tree.exists(BASE_TEMPLATE)) {
+      const folder = posix.dirname(BASE_TEMPLATE);
+      if (tree.exists(folder)) {
+        // The same words as the committer's check of a target's folders.
+        throw new SchematicsException(
+          `"${folder}" is a file where QuickScale needs a folder (to read "${BASE_TEMPLATE}"): rename or remove it, then run again.`,
+        );
+      }
       throw new SchematicsException(
         `${BASE_TEMPLATE} is missing: the ${moduleName} module's pages extend it. ` +
           `Restore it (git checkout -- ${BASE_TEMPLATE}), then run again.`,
