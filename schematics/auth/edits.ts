@@ -25,6 +25,11 @@ export interface ListEntries {
   readonly entries: readonly string[];
   /** Insert right after this entry (a Python expression, as written in the list); the editor refuses when it is absent. */
   readonly after?: string;
+  /**
+   * The entries are third-party apps: in `INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS +
+   * LOCAL_APPS` they go into THIRD_PARTY_APPS.
+   */
+  readonly thirdParty?: boolean;
 }
 
 /**
@@ -67,6 +72,7 @@ export const AUTH_IMPORT_NAMES: readonly string[] = [
 export const INSTALLED_APPS: ListEntries = {
   entries: ['"allauth"', '"allauth.account"'],
   after: '"django.contrib.staticfiles"',
+  thirdParty: true,
 };
 
 /**
@@ -438,7 +444,7 @@ export interface MfaEdits {
 /** The `mfa` option's edits. allauth.urls includes the MFA pages (/accounts/2fa/) by itself. */
 export const MFA: MfaEdits = {
   dependency: `django-allauth[mfa]${ALLAUTH_VERSION_RANGE}`,
-  installedApps: { entries: ['"allauth.mfa"'], after: '"allauth.account"' },
+  installedApps: { entries: ['"allauth.mfa"'], after: '"allauth.account"', thirdParty: true },
   settings: [
     {
       name: "MFA_SUPPORTED_TYPES",

@@ -9,6 +9,7 @@ import {
   addToNestedList,
   addUrlPattern,
   definesSetting,
+  type ListSettingOptions,
 } from "../../src/editors/python";
 import { PYPROJECT_PATH } from "../../src/pyproject";
 import { addReadmeSection } from "../../src/readme";
@@ -22,6 +23,7 @@ import {
   CONTEXT_PROCESSORS,
   ENV_VARIABLES,
   INSTALLED_APPS,
+  type ListEntries,
   MFA,
   MIDDLEWARE,
   PRODUCTION_IMPORTS,
@@ -121,6 +123,10 @@ async function editBaseSettings(text: string, file: string, mfa: boolean): Promi
   return addSettingsSection(result, file, section);
 }
 
-function listPlace(entries: { after?: string }): { after?: string } {
-  return entries.after === undefined ? {} : { after: entries.after };
+/** Where the editor puts a list's entries, and whether they are third-party apps. */
+function listPlace(entries: ListEntries): ListSettingOptions {
+  return {
+    ...(entries.after === undefined ? {} : { after: entries.after }),
+    ...(entries.thirdParty === true ? { thirdParty: true } : {}),
+  };
 }

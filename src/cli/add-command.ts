@@ -15,6 +15,7 @@ import { heldWarnings, runSchematic } from "./engine";
 import { OutsideProjectError } from "./project-host";
 import { commitFaultsFromEnv } from "./fault-hook";
 import { AddInput } from "./flags";
+import { ChangedFile, nextStepsAfterAdd } from "./add-next-steps";
 import { paint } from "./output";
 
 /**
@@ -95,10 +96,20 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
     out.write(`\nDry run: ${files.length} files would change; nothing was written.\n`);
     return 0;
   }
+  // What the files held before the commit, from which the next steps are chosen.
+  const changes: ChangedFile[] = files.map((file, index) => ({
+    path: file.path,
+    before: kinds[index] === "file" ? readFileSync(join(root, file.path), "utf8") : null,
+    after: file.content.toString("utf-8"),
+  }));
   await timed("commit", () => {
     commitChanges(root, files, key, commitFaultsFromEnv());
   });
   out.write(`\n${paint(out, "green", "Added")} ${input.concern}: ${files.length} files changed.\n`);
+  const steps = await nextStepsAfterAdd(changes, existsSync(join(root, ".git")));
+  if (steps !== "") {
+    out.write(`\n${steps}`);
+  }
   return 0;
 }
 

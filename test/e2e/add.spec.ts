@@ -58,6 +58,10 @@ describe("quickscale add", () => {
       expectSuccess(result);
       expect(result.stdout).toContain("CREATE .editorconfig");
       expect(readFileSync(join(project, ".editorconfig"))).toEqual(original);
+      // Nothing to install, migrate or test: review and commit only.
+      expect(result.stdout).toMatch(
+        /\n\nNext steps:\n {2}git status && git diff +# review the changes, then commit them\n$/,
+      );
       const status = await git("status", "--porcelain");
       // The restored file is new to git; the manifest already recorded its hash.
       expect(status.stdout).toBe("?? .editorconfig\n");
@@ -65,6 +69,29 @@ describe("quickscale add", () => {
       const again = await add(["quality", "--allow-dirty"]);
       expectSuccess(again);
       expect(again.stdout).toBe("Nothing to do: quality is up to date.\n");
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "prints the next steps that apply to what it changed: install, migrate, test, review",
+    async () => {
+      const result = await add(["auth"]);
+      expectSuccess(result);
+      const steps = result.stdout.slice(result.stdout.indexOf("\nNext steps:\n") + 1);
+      expect(lines(steps).map((line) => line.replace(/ +#.*$/, ""))).toEqual([
+        "Next steps:",
+        "  uv sync",
+        "  uv run python manage.py migrate",
+        "  uv run pytest --cov",
+        "  git status && git diff",
+      ]);
+      // A dry run writes nothing, so it has no next steps.
+      await commitAll("Add auth");
+      rmSync(join(project, ".editorconfig"));
+      await commitAll("Remove .editorconfig");
+      const dry = await add(["quality", "--dry-run"]);
+      expect(dry.stdout).not.toContain("Next steps:");
     },
     TIMEOUT_MS,
   );

@@ -25,6 +25,7 @@ import {
   INSTALLED_APPS_ASSIGNED_TWICE,
   INSTALLED_APPS_FROM_A_FUNCTION,
   OWN_LOGIN_URLS,
+  SPLIT_INSTALLED_APPS,
   REORDERED_AND_COMMENTED,
   UneditableSettings,
   URLS_SPLIT_INTO_INCLUDES,
@@ -330,6 +331,19 @@ const FIXTURES: readonly ModifiedFixture[] = [
       expect(occurrences(base, "\nLOGIN_URL =")).withContext("LOGIN_URL assignments").toBe(1);
       expect(base).toContain('\nLOGIN_URL = "/signin/"\nLOGIN_REDIRECT_URL = "index"\n');
       expect(occurrences(base, "\nLOGIN_REDIRECT_URL =")).toBe(1);
+    },
+  },
+  {
+    edits: SPLIT_INSTALLED_APPS,
+    userFiles: [BASE],
+    expectKept: (read) => {
+      const base = read(BASE);
+      // allauth's apps are third-party: last in THIRD_PARTY_APPS, in no other list.
+      expect(statementOf(base, "THIRD_PARTY_APPS = [")).toMatch(
+        /\n {4}"django_htmx",\n {4}"allauth",\n {4}"allauth.account",\n\]$/,
+      );
+      expect(occurrences(base, '"allauth"')).withContext('"allauth" entries').toBe(1);
+      expect(base).toContain("\nINSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS\n");
     },
   },
 ];

@@ -33,7 +33,11 @@ interface AuthProject {
   py: PythonEnv;
 }
 
-async function generateWithAuth(label: string, flags: readonly string[]): Promise<AuthProject> {
+async function generateWithAuth(
+  label: string,
+  flags: readonly string[],
+  runs: readonly (readonly string[])[] = [flags],
+): Promise<AuthProject> {
   const root = tempDir(label);
   const dir = join(root, NAME);
   try {
@@ -42,9 +46,11 @@ async function generateWithAuth(label: string, flags: readonly string[]): Promis
       throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
     }
     // No git repository (--skip-git): --allow-dirty lets the module run without one.
-    const added = await runBin(["add", "auth", "--allow-dirty", ...flags], dir);
-    if (added.code !== 0) {
-      throw new Error(`${["quickscale add auth", ...flags].join(" ")} failed:\n${describeRun(added)}`);
+    for (const runFlags of runs) {
+      const added = await runBin(["add", "auth", "--allow-dirty", ...runFlags], dir);
+      if (added.code !== 0) {
+        throw new Error(`${["quickscale add auth", ...runFlags].join(" ")} failed:\n${describeRun(added)}`);
+      }
     }
     return { root, dir, py: await ensureProjectEnv(dir) };
   } catch (error) {
@@ -412,12 +418,16 @@ describe("quickscale add auth, on a generated project run for real", () => {
   });
 });
 
-/** The `mfa` option: allauth.mfa with TOTP, its migrations, and its test in the suite. */
-describe("quickscale add auth --mfa, on a generated project", () => {
+/**
+ * The `mfa` option: allauth.mfa with TOTP, its migrations, and its test in the suite, on a
+ * project that had auth without it (`add auth`, then `add auth --mfa`, the upgrade path;
+ * the browser specs run `add auth --mfa` at once).
+ */
+describe("quickscale add auth, then add auth --mfa, on a generated project", () => {
   let project: AuthProject | undefined;
 
   beforeAll(async () => {
-    project = await generateWithAuth("auth-mfa", ["--mfa"]);
+    project = await generateWithAuth("auth-mfa", ["--mfa"], [[], ["--mfa"]]);
   }, SETUP_TIMEOUT_MS);
 
   afterAll(() => {
@@ -428,6 +438,13 @@ describe("quickscale add auth --mfa, on a generated project", () => {
 
   const current = (): AuthProject =>
     required(project, "The project was not generated with auth --mfa (see the beforeAll failure).");
+
+  it("has one ACCOUNTS section in base.py, MFA's setting in it", () => {
+    const base = readFileSync(join(current().dir, NAME, "settings", "base.py"), "utf8");
+    expect(base.split("\n").filter((line) => line === "# ACCOUNTS").length).toBe(1);
+    const accounts = base.slice(base.indexOf("\n# ACCOUNTS\n"));
+    expect(accounts).toContain("\nMFA_SUPPORTED_TYPES = ");
+  });
 
   it("depends on django-allauth with its mfa extra", () => {
     const doc = parse(readFileSync(join(current().dir, "pyproject.toml"), "utf8"));

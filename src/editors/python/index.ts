@@ -7,6 +7,6 @@
  */
 export { PythonEditError } from "./errors";
 export { addImport, type ImportOptions } from "./imports";
-export { addToListSetting, addToNestedList, addUrlPattern } from "./lists";
+export { addToListSetting, addToNestedList, addUrlPattern, type ListSettingOptions } from "./lists";
 export { definesSetting, setSetting } from "./settings";
 export { addModuleStatement } from "./statements";

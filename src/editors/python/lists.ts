@@ -40,18 +40,53 @@ interface Target {
 
 type Lookup = (root: Node) => Target;
 
+/** Where {@link addToListSetting} puts entries, and what they are. */
+export interface ListSettingOptions {
+  /** Right after this entry (a Python expression, or the bare string). */
+  readonly after?: string;
+  /** Right before this entry, when `after` is not given. */
+  readonly before?: string;
+  /**
+   * The entries are third-party apps: when the setting is a sum of named lists
+   * (`INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`), they go into the list
+   * named for third-party apps ({@link thirdPartyList}) instead of a refusal.
+   */
+  readonly thirdParty?: boolean;
+}
+
 /** Adds entries (Python expressions, e.g. '"allauth"') to a top-level list or tuple setting. */
 export async function addToListSetting(
   source: string,
   file: string,
   setting: string,
   entries: readonly string[],
-  options: { after?: string; before?: string } = {},
+  options: ListSettingOptions = {},
 ): Promise<string> {
   const parser = await pythonParser();
-  return addEntries(parser, source, file, entries, options, (root) =>
-    settingList(root, file, setting, "list"),
+  const { thirdParty, ...place } = options;
+  return addEntries(parser, source, file, entries, place, (root) =>
+    settingList(root, file, (thirdParty === true ? thirdPartyList(root, setting) : null) ?? setting, "list"),
   );
+}
+
+/**
+ * For `SETTING = A + B + C`, a sum of names only (no list written out), the one operand whose
+ * name contains THIRD_PARTY or THIRDPARTY (any case), as cookiecutter-django's THIRD_PARTY_APPS and most
+ * projects split that way name it. Null (the caller keeps the setting, and its refusal) when
+ * no operand or more than one is named so, or the setting is not such a sum.
+ */
+function thirdPartyList(root: Node, setting: string): string | null {
+  const [only, other] = bindingsOf(root, setting).assignments;
+  if (only === undefined || other !== undefined) {
+    return null;
+  }
+  const operands = sumOperands(only.value);
+  if (operands.length < 2 || operands.some((operand) => operand.type !== "identifier")) {
+    return null;
+  }
+  const named = operands.filter((operand) => /third_?party/i.test(operand.text));
+  const [list, second] = named;
+  return list !== undefined && second === undefined ? list.text : null;
 }
 
 /** Same, for a list nested in a dict/list literal, e.g. ["TEMPLATES", 0, "OPTIONS", "context_processors"]. */

@@ -233,6 +233,33 @@ export const OWN_LOGIN_URLS: UserEdits = {
   },
 };
 
+/**
+ * INSTALLED_APPS split cookiecutter-django's way: `DJANGO_APPS + THIRD_PARTY_APPS +
+ * LOCAL_APPS`. The module's apps are third-party: they go into THIRD_PARTY_APPS.
+ */
+export const SPLIT_INSTALLED_APPS: UserEdits = {
+  title: "INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS",
+  apply: (dir, name) => {
+    editProjectFile(dir, baseSettingsPath(name), (original, file) => {
+      const list = installedAppsList(original, file);
+      let split = replaceOnce(list, "INSTALLED_APPS = [\n", "DJANGO_APPS = [\n", file);
+      split = replaceOnce(
+        split,
+        '    "django.contrib.staticfiles",\n',
+        '    "django.contrib.staticfiles",\n]\nTHIRD_PARTY_APPS = [\n',
+        file,
+      );
+      split = replaceOnce(
+        split,
+        `    "${name}.users",\n]\n`,
+        `]\nLOCAL_APPS = [\n    "${name}.users",\n]\nINSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS\n`,
+        file,
+      );
+      return replaceOnce(original, list, split, file);
+    });
+  },
+};
+
 /** Settings a module must refuse to edit, with the line it must name. */
 export interface UneditableSettings extends UserEdits {
   /** The 1-based line of base.py the refusal names, in the edited file. */

@@ -63,6 +63,19 @@ describe("auth module", () => {
     expect(result.readText("shop/settings/base.py")).toContain(`"img-src": ["'self'", "data:"],`);
   });
 
+  it("adds mfa's settings to the ACCOUNTS section a first run wrote, under its one header", async () => {
+    const upgraded = await runner.runSchematic(
+      "auth",
+      { mfa: true },
+      await runner.runSchematic("auth", {}, project),
+    );
+    const base = upgraded.readText("shop/settings/base.py");
+    expect(base.split("\n").filter((line) => line === "# ACCOUNTS").length).toBe(1);
+    // The same settings module as with mfa from the start.
+    const direct = await runner.runSchematic("auth", { mfa: true }, project);
+    expect(base).toBe(direct.readText("shop/settings/base.py"));
+  });
+
   it("leaves the Content-Security-Policy alone without mfa, and a project without one", async () => {
     const plain = await runner.runSchematic("auth", {}, project);
     expect(plain.readText("shop/settings/base.py")).toContain(`"img-src": ["'self'"],`);

@@ -271,6 +271,64 @@ describe("python editors: addToListSetting", () => {
       );
     });
 
+    it("adds third-party apps to THIRD_PARTY_APPS when the caller says they are third-party", async () => {
+      const options = { thirdParty: true, after: '"django.contrib.staticfiles"' };
+      const result = await addToListSetting(
+        COOKIECUTTER,
+        "base.py",
+        "INSTALLED_APPS",
+        ['"django_htmx"'],
+        options,
+      );
+      expect(result).toBe(
+        replaced(
+          COOKIECUTTER,
+          '    "allauth.socialaccount",\n]',
+          '    "allauth.socialaccount",\n    "django_htmx",\n]',
+        ),
+      );
+      // Right after an app of that list; nothing the second time; apps of the other lists are known.
+      const mfa = await addToListSetting(
+        COOKIECUTTER,
+        "base.py",
+        "INSTALLED_APPS",
+        ['"allauth.usersessions"'],
+        {
+          thirdParty: true,
+          after: '"allauth.account"',
+        },
+      );
+      expect(mfa).toBe(
+        replaced(
+          COOKIECUTTER,
+          '    "allauth.account",\n',
+          '    "allauth.account",\n    "allauth.usersessions",\n',
+        ),
+      );
+      expect(await addToListSetting(result, "base.py", "INSTALLED_APPS", ['"django_htmx"'], options)).toBe(
+        result,
+      );
+      expect(
+        await addToListSetting(
+          COOKIECUTTER,
+          "base.py",
+          "INSTALLED_APPS",
+          ['"my_awesome_project.users"'],
+          options,
+        ),
+      ).toBe(COOKIECUTTER);
+    });
+
+    it("still refuses third-party apps when no list, or more than one, is named for them", async () => {
+      for (const sum of ["DJANGO_APPS + LOCAL_APPS", "THIRD_PARTY_APPS + LOCAL_APPS + THIRDPARTY_EXTRA"]) {
+        const source = `DJANGO_APPS = []\nTHIRD_PARTY_APPS = []\nTHIRDPARTY_EXTRA = []\nLOCAL_APPS = []\nINSTALLED_APPS = ${sum}\n`;
+        const error = await refusal(
+          addToListSetting(source, "base.py", "INSTALLED_APPS", ['"allauth"'], { thirdParty: true }),
+        );
+        expect(error.message).toContain(`found INSTALLED_APPS = ${sum}, a sum of lists (name one of`);
+      }
+    });
+
     it("changes nothing when every entry is already in one of the lists of the sum", async () => {
       expect(
         await addToListSetting(COOKIECUTTER, "base.py", "INSTALLED_APPS", ['"allauth"', '"django.forms"']),
