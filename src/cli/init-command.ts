@@ -99,7 +99,7 @@ function nextSteps(dir: string): string {
     "  uv sync                       # or: poetry install, or pip (see README.md)",
     "  uv run python manage.py migrate",
     "  uv run python manage.py runserver",
-    "  uv run pytest",
+    "  uv run pytest --cov",
     "",
   ].join("\n");
 }
