@@ -16,6 +16,7 @@ import { OutsideProjectError } from "./project-host";
 import { commitFaultsFromEnv } from "./fault-hook";
 import { AddInput } from "./flags";
 import { paint } from "./output";
+import { relockAfterAdd } from "./python-lock";
 
 /**
  * `quickscale add <concern>` inside an existing project: checks it is a project, takes the
@@ -99,6 +100,11 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
     commitChanges(root, files, key, commitFaultsFromEnv());
   });
   out.write(`\n${paint(out, "green", "Added")} ${input.concern}: ${files.length} files changed.\n`);
+  relockAfterAdd(
+    root,
+    files.map((file) => file.path),
+    out,
+  );
   return 0;
 }
 
