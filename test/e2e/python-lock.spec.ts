@@ -160,7 +160,7 @@ describe("the generated project's uv.lock", () => {
       const before = readFileSync(join(dir, "uv.lock"), "utf8");
       const result = await bin(["add", "auth"], dir, false);
       expectSuccess(result);
-      expect(result.stdout).toContain('run "uv lock" and commit uv.lock');
+      expect(result.stdout).toContain('run "uv lock" and commit it');
       expect(readFileSync(join(dir, "uv.lock"), "utf8") === before).toBeTrue();
       const check = await uv(["lock", "--check"], dir, true);
       expect(check.code).withContext("the lock is stale until uv lock runs").not.toBe(0);
