@@ -64,7 +64,7 @@ export function relockRefusal(root: string): string | null {
   }
   let pyproject: { project?: { dynamic?: unknown }; tool?: { uv?: unknown } };
   try {
-    pyproject = parseToml(readFileSync(join(root, PYPROJECT_PATH), "utf8")) as typeof pyproject;
+    pyproject = parseToml(readFileSync(join(root, PYPROJECT_PATH), "utf8"));
   } catch {
     return `${PYPROJECT_PATH} is not readable TOML`;
   }
