@@ -136,7 +136,9 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     // Both jobs install what uv.lock pins (versions and hashes), refusing a stale lock.
     expect(runs("lint")).toMatch(/^\s*uv sync --locked --only-group dev\b/m);
     const script = runs("test");
-    expect(script).toMatch(/^\s*python -m pip install uv==\d+\.\d+\.\d+$/m);
+    expect(script).toMatch(
+      /^\s*python -m pip install --require-hashes --requirement "\$RUNNER_TEMP\/uv\.txt"$/m,
+    );
     expect(script).toMatch(/^\s*uv sync --locked\b/m);
     expect(script).not.toMatch(/pip install (-e|--group|\.)/);
     expect(script).toContain("makemigrations --check --dry-run");
@@ -191,6 +193,9 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
           GITHUB_OUTPUT: join(jobDir, "github-output"),
           GITHUB_STEP_SUMMARY: join(jobDir, "github-step-summary"),
         };
+        // GitHub's RUNNER_TEMP: a scratch folder of the job, emptied between jobs.
+        const runnerTemp = join(jobDir, "runner-temp");
+        mkdirSync(runnerTemp, { recursive: true });
         const githubEnv = new Map<string, string>();
         const githubPath: string[] = [join(venv, "bin")];
         const jobEnv = substituteAll({ ...workflow.env, ...current.env }, values);
@@ -218,6 +223,7 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
             ...networkEnv(),
             CI: "true",
             GITHUB_WORKSPACE: workspace,
+            RUNNER_TEMP: runnerTemp,
             PIP_CACHE_DIR: join(CACHE_DIR, "pip"),
             PIP_DISABLE_PIP_VERSION_CHECK: "1",
             PIP_NO_INPUT: "1",

@@ -4,7 +4,7 @@ import { removeDir, tempDir } from "./support/files";
 import { networkEnv } from "./support/network-env";
 import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 import { CACHE_DIR, PythonEnv } from "./support/python-env";
-import { ensureToolsEnv } from "./support/tools-env";
+import { ensureToolsEnv, TOOL_REQUIREMENTS } from "./support/tools-env";
 import { lockedPackages } from "./support/uv-lock";
 
 /** Building the cached tools venv on a first run (pip downloads uv, Poetry, …). */
@@ -114,6 +114,27 @@ describe("the generated project's uv.lock", () => {
     },
     SPEC_TIMEOUT_MS,
   );
+
+  it("is installed by the image and CI with uv itself at one release, checked against its wheels' hashes", async () => {
+    const dir = await init("installer");
+    /** The uv requirement a file writes for pip's hash-checking mode: `uv==X --hash=… …`. */
+    const pin = (file: string): string => {
+      const text = readFileSync(join(dir, file), "utf8");
+      const versions = new Set([...text.matchAll(/"(uv==[^ "]+) \\\\"/g)].map((match) => match[1] ?? ""));
+      const hashes = new Set([...text.matchAll(/--hash=sha256:[0-9a-f]{64}/g)].map((match) => match[0]));
+      expect(versions.size).withContext(`${file}: one uv release`).toBe(1);
+      expect(hashes.size).withContext(`${file}: its Linux wheels' hashes`).toBeGreaterThanOrEqual(2);
+      expect(text)
+        .withContext(file)
+        .toMatch(/pip install (--no-cache-dir )?--require-hashes --requirement /);
+      return [...versions, ...[...hashes].sort()].join(" ");
+    };
+    const docker = pin("Dockerfile");
+    expect(pin(".github/workflows/ci.yml")).withContext("the same uv in CI as in the image").toBe(docker);
+    expect(TOOL_REQUIREMENTS)
+      .withContext("the uv the specs run the README, CI and Dockerfile with")
+      .toContain(docker.split(" ")[0] ?? "");
+  });
 
   it(
     "matches the templates' pyproject.toml as uv reads it, offline, and uv lock leaves it byte for byte",
