@@ -1,4 +1,5 @@
-import { Rule, SchematicContext, Tree } from "@angular-devkit/schematics";
+import { chain, Rule, SchematicContext, Tree } from "@angular-devkit/schematics";
+import { PYPROJECT_PATH } from "./pyproject";
 import { readSchematicAsset } from "./schematic-assets";
 
 /** The project's lock file, relative to the tree root (the project). */
@@ -46,4 +47,28 @@ export function createUvLock(name: string): Rule {
   return (tree: Tree, context: SchematicContext) => {
     tree.create(UV_LOCK_PATH, renderUvLock(readSchematicAsset(context, UV_LOCK_PATH, { name }), name));
   };
+}
+
+/**
+ * `edit` (a rule that may change pyproject.toml's dependencies), then, when it did and the
+ * project has a uv.lock, an info line saying the lock is stale and the one command to run.
+ * The stock schematics CLI shows it; our bin shows no info lines and runs `uv lock` itself
+ * after writing (src/cli/python-lock.ts).
+ */
+export function remindingToRelock(edit: Rule): Rule {
+  let before: string | null = null;
+  return chain([
+    (tree: Tree) => {
+      before = tree.exists(PYPROJECT_PATH) ? tree.readText(PYPROJECT_PATH) : null;
+    },
+    edit,
+    (tree: Tree, context: SchematicContext) => {
+      const after = tree.exists(PYPROJECT_PATH) ? tree.readText(PYPROJECT_PATH) : null;
+      if (tree.exists(UV_LOCK_PATH) && after !== before) {
+        context.logger.info(
+          `${UV_LOCK_PATH} no longer matches ${PYPROJECT_PATH}: run "uv lock" and commit it (quickscale add runs it when uv is installed).`,
+        );
+      }
+    },
+  ]);
 }

@@ -1,4 +1,12 @@
-import { LOCK_PLACEHOLDER_NAME, normalizedPackageName, renderUvLock } from "../../../src/uv-lock";
+import { logging } from "@angular-devkit/core";
+import { callRule, Rule, SchematicContext, Tree } from "@angular-devkit/schematics";
+import { lastValueFrom } from "rxjs";
+import {
+  LOCK_PLACEHOLDER_NAME,
+  normalizedPackageName,
+  remindingToRelock,
+  renderUvLock,
+} from "../../../src/uv-lock";
 
 const entry = (name: string, source = '{ registry = "https://pypi.org/simple" }'): string =>
   `name = "${name}"\nversion = "1.0"\nsource = ${source}\n`;
@@ -36,5 +44,33 @@ describe("renderUvLock", () => {
 describe("normalizedPackageName", () => {
   it("follows PEP 503", () => {
     expect(normalizedPackageName("My__App.x-y")).toBe("my-app-x-y");
+  });
+});
+
+describe("remindingToRelock", () => {
+  const run = async (files: Record<string, string>, edit: Rule): Promise<string[]> => {
+    const tree = Tree.empty();
+    for (const [path, content] of Object.entries(files)) tree.create(path, content);
+    const logger = new logging.Logger("test");
+    const messages: string[] = [];
+    logger.subscribe((entry) => messages.push(`${entry.level}: ${entry.message}`));
+    // The rule reads nothing of its context but the logger.
+    const context = { logger } as unknown as SchematicContext;
+    await lastValueFrom(callRule(remindingToRelock(edit), tree, context));
+    return messages;
+  };
+  const addDependency: Rule = (tree) => {
+    tree.overwrite("pyproject.toml", `${tree.readText("pyproject.toml")}# changed\n`);
+  };
+
+  it("says the lock is stale and the one command to run when the dependencies changed", async () => {
+    expect(await run({ "pyproject.toml": "", "uv.lock": "" }, addDependency)).toEqual([
+      'info: uv.lock no longer matches pyproject.toml: run "uv lock" and commit it (quickscale add runs it when uv is installed).',
+    ]);
+  });
+
+  it("says nothing when pyproject.toml is unchanged or the project has no uv.lock", async () => {
+    expect(await run({ "pyproject.toml": "", "uv.lock": "" }, () => undefined)).toEqual([]);
+    expect(await run({ "pyproject.toml": "" }, addDependency)).toEqual([]);
   });
 });
