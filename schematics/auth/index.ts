@@ -16,6 +16,7 @@ import { addReadmeSection } from "../../src/readme";
 import { projectModules } from "../../src/project-modules";
 import { addImports, addSettingsSection } from "../../src/settings-sections";
 import { requireBaseBlocks } from "../../src/template-blocks";
+import { remindingToRelock } from "../../src/uv-lock";
 import {
   AUTH_DEPENDENCY,
   AUTHENTICATION_BACKENDS,
@@ -73,12 +74,14 @@ function authConcern(options: Schema, mfa: boolean): Rule {
           }
           return result;
         }),
-        editFile(PYPROJECT_PATH, (text, file) => {
-          // --mfa on a project that has the plain dependency: the same line, with the extra.
-          const plain = `"${AUTH_DEPENDENCY}"`;
-          const upgraded = mfa && text.includes(plain) ? text.replace(plain, `"${MFA.dependency}"`) : text;
-          return addProjectDependency(upgraded, file, mfa ? MFA.dependency : AUTH_DEPENDENCY);
-        }),
+        remindingToRelock(
+          editFile(PYPROJECT_PATH, (text, file) => {
+            // --mfa on a project that has the plain dependency: the same line, with the extra.
+            const plain = `"${AUTH_DEPENDENCY}"`;
+            const upgraded = mfa && text.includes(plain) ? text.replace(plain, `"${MFA.dependency}"`) : text;
+            return addProjectDependency(upgraded, file, mfa ? MFA.dependency : AUTH_DEPENDENCY);
+          }),
+        ),
         editFile(".env.example", (text) => ENV_VARIABLES.reduce(addEnvSection, text)),
         addReadmeSection(name),
       ];

@@ -1,8 +1,13 @@
 import { Rule } from "@angular-devkit/schematics";
 import { concern } from "../../src/concern";
+import { createUvLock } from "../../src/uv-lock";
 import { Schema } from "./schema";
 
-/** manage.py, the project package (URLs, views with the index and /healthz, WSGI, ASGI) and pyproject.toml. */
+/**
+ * manage.py, the project package (URLs, views with the index and /healthz, WSGI, ASGI),
+ * pyproject.toml and its uv.lock (every dependency pinned with hashes, made offline from
+ * the lock shipped with QuickScale).
+ */
 export default function core(options: Schema): Rule {
-  return concern("core", options);
+  return concern("core", options, { steps: ({ name }) => [createUvLock(name)] });
 }

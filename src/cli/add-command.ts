@@ -17,6 +17,7 @@ import { commitFaultsFromEnv } from "./fault-hook";
 import { AddInput } from "./flags";
 import { ChangedFile, nextStepsAfterAdd } from "./add-next-steps";
 import { paint } from "./output";
+import { relockAfterAdd } from "./python-lock";
 
 /**
  * `quickscale add <concern>` inside an existing project: checks it is a project, takes the
@@ -106,6 +107,12 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
     commitChanges(root, files, key, commitFaultsFromEnv());
   });
   out.write(`\n${paint(out, "green", "Added")} ${input.concern}: ${files.length} files changed.\n`);
+  // uv.lock first: the next steps' review covers what the relock changed too.
+  relockAfterAdd(
+    root,
+    files.map((file) => file.path),
+    out,
+  );
   const steps = await nextStepsAfterAdd(changes, existsSync(join(root, ".git")));
   if (steps !== "") {
     out.write(`\n${steps}`);

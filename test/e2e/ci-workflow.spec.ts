@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR } from "./support/python-env";
 import { listFiles } from "./support/files";
+import { installedVersions, lockedPackages } from "./support/uv-lock";
 import {
   GeneratedProject,
   generateProject,
@@ -114,8 +115,9 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     }
     const setupPython = test.steps.find((step) => step.uses?.startsWith("actions/setup-python@") === true);
     expect(setupPython?.with["python-version"]).toBe("${{ matrix.python-version }}");
-    expect(setupPython?.with["cache"]).toBe("pip");
-    expect(setupPython?.with["cache-dependency-path"]).toBe("pyproject.toml");
+    expect(setupPython?.with["cache"])
+      .withContext("pip's cache: the dependencies come from uv.lock through uv, not pip")
+      .toBeUndefined();
 
     const postgres = Object.values(test.services).find((service) => service.image.startsWith("postgres:"));
     expect(postgres?.image)
@@ -131,9 +133,14 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     expect(url.password).toBe(postgres?.env["POSTGRES_PASSWORD"] ?? "");
     expect(url.pathname).toBe(`/${postgres?.env["POSTGRES_DB"] ?? ""}`);
 
+    // Both jobs install what uv.lock pins (versions and hashes), refusing a stale lock.
+    expect(runs("lint")).toMatch(/^\s*uv sync --locked --only-group dev\b/m);
     const script = runs("test");
-    expect(script).toContain("python -m pip install -U pip");
-    expect(script).toContain("pip install -e . --group dev");
+    expect(script).toMatch(
+      /^\s*python -m pip install --require-hashes --requirement "\$RUNNER_TEMP\/uv\.txt"$/m,
+    );
+    expect(script).toMatch(/^\s*uv sync --locked\b/m);
+    expect(script).not.toMatch(/pip install (-e|--group|\.)/);
     expect(script).toContain("makemigrations --check --dry-run");
     expect(script).toContain("check --deploy --fail-level WARNING");
     expect(script).toMatch(/>>\s*"\$GITHUB_ENV"/);
@@ -186,6 +193,9 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
           GITHUB_OUTPUT: join(jobDir, "github-output"),
           GITHUB_STEP_SUMMARY: join(jobDir, "github-step-summary"),
         };
+        // GitHub's RUNNER_TEMP: a scratch folder of the job, emptied between jobs.
+        const runnerTemp = join(jobDir, "runner-temp");
+        mkdirSync(runnerTemp, { recursive: true });
         const githubEnv = new Map<string, string>();
         const githubPath: string[] = [join(venv, "bin")];
         const jobEnv = substituteAll({ ...workflow.env, ...current.env }, values);
@@ -213,6 +223,7 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
             ...networkEnv(),
             CI: "true",
             GITHUB_WORKSPACE: workspace,
+            RUNNER_TEMP: runnerTemp,
             PIP_CACHE_DIR: join(CACHE_DIR, "pip"),
             PIP_DISABLE_PIP_VERSION_CHECK: "1",
             PIP_NO_INPUT: "1",
@@ -263,11 +274,21 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
         .withContext("pytest-django's test database on the PostgreSQL server: the tests ran there")
         .toBeTrue();
 
+      // What the jobs installed is what uv.lock pins, package by package.
+      const locked = new Map(
+        lockedPackages(project().read("uv.lock")).map((item) => [item.name, item.version]),
+      );
+      const installed = await installedVersions(join(workspace, ".venv", "bin", "python"), workspace);
+      expect(installed.size).withContext("packages in the jobs' .venv").toBeGreaterThan(20);
+      for (const [name, version] of installed) {
+        expect(`${name}==${version}`).toBe(`${name}==${locked.get(name) ?? "(not in uv.lock)"}`);
+      }
+
       // The throwaway key came through $GITHUB_ENV, and is written nowhere in the project.
       const key = written.get("SECRET_KEY") ?? "";
       expect(key.length).toBeGreaterThanOrEqual(50);
       expect(key.startsWith("django-insecure-")).toBeFalse();
-      for (const file of listFiles(workspace, (relative) => relative === ".git")) {
+      for (const file of listFiles(workspace, (relative) => relative === ".git" || relative === ".venv")) {
         const path = join(workspace, file);
         if (existsSync(path) && !/\.(pyc|sqlite3)$/.test(file)) {
           expect(readFileSync(path, "utf8").includes(key)).withContext(`${file} holds the key`).toBeFalse();

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parse } from "yaml";
 import { parseDotenv } from "./support/dotenv";
+import { installedVersions, lockedPackages } from "./support/uv-lock";
 import {
   DockerStage,
   Dockerfile,
@@ -182,8 +183,16 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     expect(copies.some((args) => args.split(" ").includes("pyproject.toml")))
       .withContext("the builder copies pyproject.toml, the one list of dependencies")
       .toBeTrue();
+    expect(copies.some((args) => args.split(" ").includes("uv.lock")))
+      .withContext("the builder copies uv.lock, the pinned versions and hashes")
+      .toBeTrue();
     const runs = builder === undefined ? "" : instructions(builder, "RUN").join("\n");
-    expect(runs).toMatch(/pyproject\.toml|pip install [^\n]*\s\.(\s|$|\[)/);
+    expect(runs)
+      .withContext("installs from uv.lock, refusing one that no longer matches pyproject.toml")
+      .toMatch(/\buv sync --locked\b[^\n]*--no-dev\b/);
+    expect(runs)
+      .withContext("a resolution at build time")
+      .not.toMatch(/pip install (?![^\n]*--require-hashes)[^\n]*(-r|--requirement|\s\.)\b/);
     for (const stage of dockerfile().stages) {
       for (const args of [...instructions(stage, "COPY"), ...instructions(stage, "ADD")]) {
         expect(args).not.toMatch(/(^|[\s/"])\.env\b/);
@@ -321,9 +330,17 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
       expect(names)
         .withContext("the project itself installed in site-packages would shadow the copied source")
         .not.toContain(project().name);
-      expectSuccess(
-        await run("python", ["-m", "pip", "check"], { cwd: result.workdir, env, timeoutMs: 60_000 }),
+      // Exactly the versions uv.lock pins, package by package.
+      const locked = new Map(
+        lockedPackages(project().read("uv.lock")).map((item) => [item.name, item.version]),
       );
+      const versions = await installedVersions(
+        join(result.mapPaths("/opt/venv"), "bin", "python"),
+        result.workdir,
+      );
+      for (const [name, version] of versions) {
+        expect(`${name}==${version}`).toBe(`${name}==${locked.get(name) ?? "(not in uv.lock)"}`);
+      }
 
       const collect = result.ran.find((item) => item.command.includes("collectstatic"));
       expect(collect?.result.stdout).toMatch(/\d+ static files? copied/);

@@ -4,11 +4,12 @@ import { parse } from "smol-toml";
 import { removeDir, tempDir } from "./support/files";
 import { networkEnv } from "./support/network-env";
 import { ensurePoetryEnv, pypiReleaseJsonApiAnswers, PYPI_SIMPLE_URL } from "./support/poetry-env";
-import { baseEnv, describeRun, required, run, runBin, RunResult } from "./support/process";
+import { baseEnv, describeRun, GIT_IDENTITY, required, run, runBin, RunResult } from "./support/process";
 import { CACHE_DIR, PythonEnv } from "./support/python-env";
 import { blockCommands, firstBashBlock, ShellCommand } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
 import { ensureToolsEnv } from "./support/tools-env";
+import { installedVersions, lockedPackages } from "./support/uv-lock";
 
 const NAME = "myapp";
 /** Building the cached tool venvs on a first run (pip downloads Poetry, uv, …). */
@@ -169,7 +170,8 @@ describe("package managers: the generated README's local setup, run as written",
       beforeAll(async () => {
         root = tempDir(`pm-${manager.id}`);
         project = join(root, NAME);
-        const generated = await runBin(["init", NAME, "--directory", project, "--skip-git"], root);
+        // With its first commit, as users get it: the setup must leave the tree as committed.
+        const generated = await runBin(["init", NAME, "--directory", project], root, GIT_IDENTITY);
         if (generated.code !== 0) {
           throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
         }
@@ -370,6 +372,19 @@ describe("package managers: the generated README's local setup, run as written",
             const version = await sh([...prefix, tool, "--version"]);
             expect(version.code).withContext(describeRun(version)).toBe(0);
           }
+          if (manager.tool === "uv") {
+            // uv installs what uv.lock pins, package by package.
+            const locked = new Map(
+              lockedPackages(readFileSync(join(project, "uv.lock"), "utf8")).map((item) => [
+                item.name,
+                item.version,
+              ]),
+            );
+            const installed = await installedVersions(join(project, ".venv", "bin", "python"), project);
+            for (const [name, version] of installed) {
+              expect(`${name}==${version}`).toBe(`${name}==${locked.get(name) ?? "(not in uv.lock)"}`);
+            }
+          }
         },
         CHECK_TIMEOUT_MS * 2,
       );
@@ -405,6 +420,24 @@ describe("package managers: the generated README's local setup, run as written",
           }
         },
         CHECK_TIMEOUT_MS * 2,
+      );
+
+      // Last: it adds auth to the project the specs above checked.
+      it(
+        "leaves the tree as committed, so quickscale add auth then runs without --allow-dirty",
+        async () => {
+          if (!requireSetUp()) {
+            return;
+          }
+          const status = await sh(["git", "status", "--porcelain"]);
+          expect(status.code).withContext(describeRun(status)).toBe(0);
+          expect(status.stdout).withContext(`git status after the ${manager.heading} setup`).toBe("");
+          const added = await runBin(["add", "auth"], project, { ...shellEnv, ...GIT_IDENTITY });
+          expect(added.code).withContext(describeRun(added)).toBe(0);
+          // The lock follows: updated where uv is on PATH, otherwise the one command is named.
+          expect(added.stdout).toContain(manager.tool === "uv" ? "Updated uv.lock" : 'run "uv lock"');
+        },
+        COMMAND_TIMEOUT_MS,
       );
     });
   }

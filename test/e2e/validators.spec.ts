@@ -157,7 +157,7 @@ describe("the generated project's Docker, CI and quality files, checked by their
   );
 
   it(
-    "has a dependabot.yml valid against Dependabot's schema, updating pip, actions and Docker weekly",
+    "has a dependabot.yml valid against Dependabot's schema, updating uv (pyproject.toml with uv.lock), actions and Docker weekly",
     async () => {
       const text = project().read(".github/dependabot.yml");
       expectSuccess(
@@ -169,7 +169,7 @@ describe("the generated project's Docker, CI and quality files, checked by their
         .filter(isTable)
         .filter((update) => isTable(update["schedule"]) && update["schedule"]["interval"] === "weekly")
         .map((update) => update["package-ecosystem"]);
-      expect(weekly).toEqual(jasmine.arrayContaining(["pip", "github-actions", "docker"]));
+      expect(weekly).toEqual(jasmine.arrayContaining(["uv", "github-actions", "docker"]));
     },
     TOOL_TIMEOUT_MS,
   );
