@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Response } from "playwright-core";
-import { launchBrowser, openWatchedPage, PageProblems, WatchedPage } from "./support/browser";
+import {
+  launchBrowser,
+  NO_PROBLEMS,
+  openWatchedPage,
+  WatchedPage,
+  withoutExpected404,
+} from "./support/browser";
 import { removeDir, tempDir } from "./support/files";
 import { productionEnv } from "./support/production-env";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
@@ -138,7 +144,7 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
     expect(policy ?? "")
       .withContext(context)
       .toContain("default-src 'self'");
-    const problems = unexpected(await page().takeProblems());
+    const problems = withoutExpected404(await page().takeProblems());
     expect(problems).withContext(`${context}: problems in the browser`).toEqual(NO_PROBLEMS);
   };
 
@@ -212,29 +218,6 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
     PAGES_TIMEOUT_MS,
   );
 });
-
-/**
- * Chromium's console line for a resource that answered 404: expected for the page that
- * does not exist, and for /favicon.ico, which the browser asks for on pages that name no
- * icon (Django's plain 404 page and its admin).
- */
-const EXPECTED_404 =
-  /^error: Failed to load resource: the server responded with a status of 404 \(Not Found\) at http:\/\/127\.0\.0\.1:\d+\/(favicon\.ico|no-such-page\/):\d+$/;
-
-/** `problems` without the console lines {@link EXPECTED_404} allows. */
-function unexpected(problems: PageProblems): PageProblems {
-  return {
-    ...problems,
-    consoleMessages: problems.consoleMessages.filter((line) => !EXPECTED_404.test(line)),
-  };
-}
-
-const NO_PROBLEMS: PageProblems = {
-  cspViolations: [],
-  consoleMessages: [],
-  pageErrors: [],
-  failedRequests: [],
-};
 
 /** The watch the spec above relies on sees what it must: a spec that cannot fail proves nothing. */
 describe("a watched page in the e2e browser", () => {

@@ -3,7 +3,13 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, openWatchedPage, PageProblems, WatchedPage } from "./support/browser";
+import {
+  launchBrowser,
+  NO_PROBLEMS,
+  openWatchedPage,
+  WatchedPage,
+  withoutExpected404,
+} from "./support/browser";
 import { removeDir, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { productionEnv } from "./support/production-env";
@@ -329,24 +335,6 @@ async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   `);
   return violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
 }
-
-/** Chromium's console line for the page that does not exist: expected there. */
-const EXPECTED_404 =
-  /^error: Failed to load resource: the server responded with a status of 404 \(Not Found\) at http:\/\/127\.0\.0\.1:\d+\/no-such-page\/:\d+$/;
-
-function withoutExpected404(problems: PageProblems): PageProblems {
-  return {
-    ...problems,
-    consoleMessages: problems.consoleMessages.filter((line) => !EXPECTED_404.test(line)),
-  };
-}
-
-const NO_PROBLEMS: PageProblems = {
-  cspViolations: [],
-  consoleMessages: [],
-  pageErrors: [],
-  failedRequests: [],
-};
 
 /** What the checks above rely on see what they must: a check that cannot fail proves nothing. */
 describe("the accessibility and width checks of the UI spec", () => {

@@ -174,6 +174,24 @@ function noProblems(): PageProblems {
   return { cspViolations: [], consoleMessages: [], pageErrors: [], failedRequests: [] };
 }
 
+/** What a page without a problem reports, to compare with. */
+export const NO_PROBLEMS: PageProblems = noProblems();
+
+/**
+ * Chromium's console line for the page the specs visit on purpose to see a 404, the one
+ * problem they expect.
+ */
+const EXPECTED_404 =
+  /^error: Failed to load resource: the server responded with a status of 404 \(Not Found\) at http:\/\/127\.0\.0\.1:\d+\/no-such-page\/:\d+$/;
+
+/** `problems` without the console line of the deliberate 404 ({@link EXPECTED_404}). */
+export function withoutExpected404(problems: PageProblems): PageProblems {
+  return {
+    ...problems,
+    consoleMessages: problems.consoleMessages.filter((line) => !EXPECTED_404.test(line)),
+  };
+}
+
 /** True when nothing went wrong. */
 export function hasNoProblems(problems: PageProblems): boolean {
   return Object.values(problems).every((list: string[]) => list.length === 0);
