@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { createServer, Server } from "node:http";
-import { join } from "node:path";
 import type { Browser, Response } from "playwright-core";
 import {
   launchBrowser,
@@ -9,18 +8,14 @@ import {
   WatchedPage,
   withoutExpected404,
 } from "./support/browser";
-import { removeDir, tempDir } from "./support/files";
-import { productionEnv } from "./support/production-env";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, required, runBin } from "./support/process";
-import { ensureProjectEnv, PythonEnv } from "./support/python-env";
-import { RunningServer, startServer } from "./support/server";
+import { required } from "./support/process";
+import { ServedAuthSite, serveAuthSite } from "./support/served-auth-site";
+import { RunningServer } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), installing Chromium. */
 const SETUP_TIMEOUT_MS = 25 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
-const SERVER_WAIT_MS = 30_000;
 const PAGES_TIMEOUT_MS = 2 * 60_000;
 const HEADER = "content-security-policy";
 
@@ -35,16 +30,6 @@ const CREATE_STAFF = [
   "print(user.pk)",
 ].join("\n");
 
-interface Site {
-  root: string;
-  dir: string;
-  py: PythonEnv;
-  db: ThrowawayDatabase;
-  server: RunningServer;
-  browser: Browser;
-  staff: { id: string; email: string; password: string };
-}
-
 /**
  * A generated project with `add auth --mfa`, served by gunicorn with its production
  * settings as behind a TLS-terminating proxy (the browser sends the proxy's
@@ -52,72 +37,33 @@ interface Site {
  * Content-Security-Policy, and no page breaks it, logs an error or fails a request.
  */
 describe("the generated project's Content-Security-Policy, in a real browser", () => {
-  let site: Partial<Site> = {};
+  let site: ServedAuthSite | undefined;
+  let staffAccount: { id: string; email: string; password: string } | undefined;
   let watched: WatchedPage | undefined;
 
   beforeAll(async () => {
-    site.root = tempDir("browser-csp");
-    site.dir = join(site.root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", site.dir, "--skip-git"], site.root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
-    const added = await runBin(["add", "auth", "--mfa", "--allow-dirty"], site.dir);
-    if (added.code !== 0) {
-      throw new Error(`quickscale add auth --mfa failed:\n${describeRun(added)}`);
-    }
-    const [py, db, browser] = await Promise.all([
-      ensureProjectEnv(site.dir),
-      createThrowawayDatabase(),
-      launchBrowser(),
-    ]);
-    Object.assign(site, { py, db, browser });
-    const env = productionEnv(site.dir, NAME, db);
-    const manage = async (args: readonly string[], extra: Record<string, string> = {}): Promise<string> => {
-      const result = await py.run("python", ["manage.py", ...args], {
-        cwd: required(site.dir, "no project"),
-        env: { ...env, ...extra },
-        timeoutMs: 2 * COMMAND_TIMEOUT_MS,
-      });
-      if (result.code !== 0) {
-        throw new Error(`manage.py ${args[0] ?? ""} failed:\n${describeRun(result)}`);
-      }
-      return result.stdout;
-    };
-    await manage(["migrate", "--noinput"]);
-    await manage(["collectstatic", "--noinput"]);
+    site = await serveAuthSite("browser-csp", NAME);
     const email = `staff-${randomBytes(4).toString("hex")}@example.com`;
     const password = `pass-${randomBytes(24).toString("base64url")}`;
-    const created = await manage(["shell", "-c", CREATE_STAFF], { E2E_EMAIL: email, E2E_PASSWORD: password });
+    const created = await site.manage(["shell", "-c", CREATE_STAFF], {
+      E2E_EMAIL: email,
+      E2E_PASSWORD: password,
+    });
     // The last line: Django's shell may first say which objects it imported.
     const id = created.trim().split("\n").pop() ?? "";
-    site.staff = { id, email, password };
-    site.server = await startServer({
-      command: py.bin("gunicorn"),
-      args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-      cwd: site.dir,
-      env: py.env(env),
-      readyPath: "/healthz",
-      readyHeaders: { Host: "127.0.0.1" },
-      timeoutMs: SERVER_WAIT_MS,
-    });
-    watched = await openWatchedPage(browser, { extraHTTPHeaders: { "X-Forwarded-Proto": "https" } });
+    staffAccount = { id, email, password };
+    watched = await openWatchedPage(site.browser, { extraHTTPHeaders: { "X-Forwarded-Proto": "https" } });
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await watched?.close();
-    await site.browser?.close();
-    await site.server?.stop();
-    await site.db?.drop();
-    if (site.root !== undefined) {
-      removeDir(site.root);
-    }
-    site = {};
+    await site?.close();
+    site = undefined;
   }, COMMAND_TIMEOUT_MS);
 
   const page = (): WatchedPage => required(watched, "The site was not set up (see the beforeAll failure).");
   const server = (): RunningServer =>
-    required(site.server, "gunicorn did not start (see the beforeAll failure).");
+    required(site, "The site was not set up (see the beforeAll failure).").server;
 
   /**
    * Opens `path` (following redirects) and expects the page that answers to be at
@@ -189,7 +135,7 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
     "holds for a signed-in staff member: sign-in, account page, two-factor activation and the admin",
     async () => {
       const { page: tab } = page();
-      const staff = required(site.staff, "No staff account (see the beforeAll failure).");
+      const staff = required(staffAccount, "No staff account (see the beforeAll failure).");
       await visit("/accounts/login/", 200);
       await tab.fill('input[name="login"]', staff.email);
       await tab.fill('input[name="password"]', staff.password);

@@ -10,18 +10,14 @@ import {
   WatchedPage,
   withoutExpected404,
 } from "./support/browser";
-import { removeDir, tempDir } from "./support/files";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { productionEnv } from "./support/production-env";
-import { describeRun, REPO_ROOT, required, runBin } from "./support/process";
-import { ensureProjectEnv } from "./support/python-env";
-import { RunningServer, startServer } from "./support/server";
+import { REPO_ROOT, required } from "./support/process";
+import { ServedAuthSite, serveAuthSite } from "./support/served-auth-site";
+import { RunningServer } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), installing Chromium. */
 const SETUP_TIMEOUT_MS = 25 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
-const SERVER_WAIT_MS = 30_000;
 const PAGES_TIMEOUT_MS = 3 * 60_000;
 /** What a TLS-terminating proxy in front of gunicorn adds to each request. */
 const PROXY_HEADERS = { "X-Forwarded-Proto": "https" };
@@ -48,15 +44,6 @@ const CREATE_USER = [
   "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
 ].join("\n");
 
-interface Site {
-  root: string;
-  dir: string;
-  db: ThrowawayDatabase;
-  server: RunningServer;
-  browser: Browser;
-  user: { email: string; password: string };
-}
-
 /** One accessibility rule a page breaks, as axe-core reports it. */
 interface AxeViolation {
   id: string;
@@ -73,69 +60,28 @@ interface AxeViolation {
  * accessibility violation (axe-core), and is saved as a screenshot under docs/screenshots.
  */
 describe("the generated project's UI shell, in a real browser", () => {
-  let site: Partial<Site> = {};
+  let site: ServedAuthSite | undefined;
+  let person: { email: string; password: string } | undefined;
 
   beforeAll(async () => {
-    site.root = tempDir("browser-ui");
-    site.dir = join(site.root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", site.dir, "--skip-git"], site.root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
-    const added = await runBin(["add", "auth", "--mfa", "--allow-dirty"], site.dir);
-    if (added.code !== 0) {
-      throw new Error(`quickscale add auth --mfa failed:\n${describeRun(added)}`);
-    }
-    const [py, db, browser] = await Promise.all([
-      ensureProjectEnv(site.dir),
-      createThrowawayDatabase(),
-      launchBrowser(),
-    ]);
-    Object.assign(site, { db, browser });
-    const env = productionEnv(site.dir, NAME, db);
-    const manage = async (args: readonly string[], extra: Record<string, string> = {}): Promise<void> => {
-      const result = await py.run("python", ["manage.py", ...args], {
-        cwd: required(site.dir, "no project"),
-        env: { ...env, ...extra },
-        timeoutMs: 2 * COMMAND_TIMEOUT_MS,
-      });
-      if (result.code !== 0) {
-        throw new Error(`manage.py ${args[0] ?? ""} failed:\n${describeRun(result)}`);
-      }
-    };
-    await manage(["migrate", "--noinput"]);
-    await manage(["collectstatic", "--noinput"]);
+    site = await serveAuthSite("browser-ui", NAME);
     // A fixed address (the database is new each run): it shows in the screenshots.
     const user = {
       email: "ada@example.com",
       password: `pass-${randomBytes(24).toString("base64url")}`,
     };
-    await manage(["shell", "-c", CREATE_USER], { E2E_EMAIL: user.email, E2E_PASSWORD: user.password });
-    site.user = user;
-    site.server = await startServer({
-      command: py.bin("gunicorn"),
-      args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-      cwd: site.dir,
-      env: py.env(env),
-      readyPath: "/healthz",
-      readyHeaders: { Host: "127.0.0.1" },
-      timeoutMs: SERVER_WAIT_MS,
-    });
+    await site.manage(["shell", "-c", CREATE_USER], { E2E_EMAIL: user.email, E2E_PASSWORD: user.password });
+    person = user;
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
-    await site.browser?.close();
-    await site.server?.stop();
-    await site.db?.drop();
-    if (site.root !== undefined) {
-      removeDir(site.root);
-    }
-    site = {};
+    await site?.close();
+    site = undefined;
   }, COMMAND_TIMEOUT_MS);
 
   const server = (): RunningServer =>
-    required(site.server, "gunicorn did not start (see the beforeAll failure).");
+    required(site, "The site was not set up (see the beforeAll failure).").server;
 
   /** A GET or POST straight to gunicorn, as through the proxy, not following redirects. */
   const fetchPath = (path: string, init: RequestInit = {}): Promise<Response> =>
@@ -173,7 +119,7 @@ describe("the generated project's UI shell, in a real browser", () => {
   it(
     "keeps its contrast in the dark colour scheme",
     async () => {
-      const watched = await openWatchedPage(required(site.browser, "Chromium did not start."), {
+      const watched = await openWatchedPage(required(site, "The site was not set up.").browser, {
         extraHTTPHeaders: PROXY_HEADERS,
         viewport: VIEWPORTS[0],
       });
@@ -208,7 +154,7 @@ describe("the generated project's UI shell, in a real browser", () => {
       let watched: WatchedPage | undefined;
 
       beforeAll(async () => {
-        watched = await openWatchedPage(required(site.browser, "Chromium did not start."), {
+        watched = await openWatchedPage(required(site, "The site was not set up.").browser, {
           extraHTTPHeaders: PROXY_HEADERS,
           viewport,
         });
@@ -274,7 +220,7 @@ describe("the generated project's UI shell, in a real browser", () => {
       it(
         "shows a signed-in person their account page and a menu to sign out",
         async () => {
-          const user = required(site.user, "No user (see the beforeAll failure).");
+          const user = required(person, "No user (see the beforeAll failure).");
           const page = tab();
           await page.goto(`${server().origin}/accounts/login/`, { waitUntil: "load" });
           await page.fill('input[name="login"]', user.email);
