@@ -14,6 +14,7 @@ import {
   baseEnv,
   BIN,
   describeRun,
+  expectOneLineError,
   expectSuccess,
   GIT_IDENTITY,
   REPO_ROOT,
@@ -30,16 +31,6 @@ const VENV_TIMEOUT_MS = 20 * 60_000;
 const NAME = "myapp";
 /** How every ANSI colour sequence starts (`ESC [ n m`). */
 const ESCAPE = "\u001b[";
-
-/** A clean failure: an exit code (no signal), nothing on stdout, one `error: ` line on stderr. */
-function expectOneLineError(result: RunResult): void {
-  expect(result.signal).withContext(describeRun(result)).toBeNull();
-  expect(result.code).withContext(describeRun(result)).not.toBe(0);
-  expect(result.stdout).withContext("stdout").toBe("");
-  expect(result.stderr)
-    .withContext("exactly one line on stderr, starting with error:")
-    .toMatch(/^error: [^\n]+\n$/);
-}
 
 /** No stack trace and no Node-internal error dump, on either stream. */
 function expectNoStackTrace(result: RunResult): void {
@@ -334,7 +325,7 @@ describe("quickscale init, edge cases", () => {
           const args = ["init", NAME, "--skip-git", ...c.make(cwd)];
           const before = snapshot(cwd);
           const result = await runBin(args, cwd);
-          expectOneLineError(result);
+          expectOneLineError(result, { quietStdout: true });
           expect(result.stderr).not.toContain("another process");
           expect(result.stderr).toMatch(c.message);
           expect(result.stderr).toMatch(c.advice);
@@ -415,7 +406,7 @@ describe("quickscale init, edge cases", () => {
         async () => {
           const cwd = freshDir("reserved");
           const result = await runBin(["init", name, "--skip-git"], cwd);
-          expectOneLineError(result);
+          expectOneLineError(result, { quietStdout: true });
           expect(result.stderr).toContain(`"${name}" would shadow`);
           expect(result.stderr).toContain(`Try "${name}_project"`);
           expect(readdirSync(cwd)).toEqual([]);
@@ -525,7 +516,7 @@ describe("quickscale add, on a manifest it must not trust", () => {
         const before = snapshot(project);
 
         const result = await runBin(["add", "docker", "--allow-dirty"], project);
-        expectOneLineError(result);
+        expectOneLineError(result, { quietStdout: true });
         expect(result.stderr).toMatch(c.message);
         expect(result.stderr).toContain("restore it from version control");
         expect(snapshot(project)).toEqual(before);

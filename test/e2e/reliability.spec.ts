@@ -3,7 +3,16 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join, relative } from "node:path";
 import { dockerignoreMatcher } from "./support/dockerfile";
 import { freshDirsPerSpec, listFiles, removeDir, sha256, snapshot, tempDir } from "./support/files";
-import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
+import {
+  baseEnv,
+  describeRun,
+  expectOneLineError,
+  expectSuccess,
+  GIT_IDENTITY,
+  run,
+  runBin,
+  RunResult,
+} from "./support/process";
 import { localSecretKey, manifestProblems, mapLimit, treeDifferences } from "./support/project-trees";
 import { ensureProjectEnv } from "./support/python-env";
 
@@ -15,18 +24,6 @@ const NAME = "myapp";
 const STAGING = /\.quickscale-staging-\d+/;
 /** Django's `get_random_secret_key()` alphabet, 50 of them, labelled insecure. */
 const DEVELOPMENT_KEY = /^django-insecure-[a-z0-9!@#$%^&*(\-_=+)]{50}$/;
-
-/** A clean failure: an exit code (no signal, no crash), nothing on stdout, one `error: ` line on stderr. */
-function expectOneLineError(result: RunResult): void {
-  expect(result.signal).withContext(describeRun(result)).toBeNull();
-  expect(result.code).withContext(describeRun(result)).not.toBe(0);
-  expect(result.stderr)
-    .withContext("exactly one line on stderr, starting with error:")
-    .toMatch(/^error: [^\n]+\n$/);
-  expect(result.stderr)
-    .withContext("no stack trace")
-    .not.toMatch(/\n\s+at /);
-}
 
 function git(args: readonly string[], cwd: string): Promise<RunResult> {
   return run("git", args, { cwd, env: baseEnv(GIT_IDENTITY), timeoutMs: RUN_TIMEOUT_MS });

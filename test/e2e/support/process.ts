@@ -189,6 +189,41 @@ export function expectSuccess(result: RunResult): void {
   expect(result.code).withContext(describeRun(result)).toBe(0);
 }
 
+/** What {@link expectOneLineError} checks beyond one `error: ` line and no crash. */
+export interface OneLineErrorOptions {
+  /** The exit code, when the spec pins it (else any non-zero one). */
+  code?: number;
+  /** What went wrong, as the line says it. */
+  message?: RegExp;
+  /** Nothing at all on stdout. */
+  quietStdout?: boolean;
+}
+
+/**
+ * A clean failure of a bin: an exit code (no signal, no crash), exactly one `error: ` line on
+ * stderr and no stack trace, plus what `options` asks for.
+ */
+export function expectOneLineError(result: RunResult, options: OneLineErrorOptions = {}): void {
+  expect(result.signal).withContext(describeRun(result)).toBeNull();
+  if (options.code === undefined) {
+    expect(result.code).withContext(describeRun(result)).not.toBe(0);
+  } else {
+    expect(result.code).withContext(describeRun(result)).toBe(options.code);
+  }
+  if (options.quietStdout === true) {
+    expect(result.stdout).withContext("stdout").toBe("");
+  }
+  expect(result.stderr)
+    .withContext(`exactly one line on stderr, starting with error:\n${describeRun(result)}`)
+    .toMatch(/^error: [^\n]+\n$/);
+  expect(result.stderr)
+    .withContext("no stack trace")
+    .not.toMatch(/\n\s+at /);
+  if (options.message !== undefined) {
+    expect(result.stderr).withContext("what went wrong").toMatch(options.message);
+  }
+}
+
 /**
  * What a `beforeAll` set up, for a spec that needs it: a clear failure pointing at the
  * `beforeAll` failure when it is missing.
