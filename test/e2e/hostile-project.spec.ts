@@ -39,7 +39,7 @@ function projectState(project: string): string[] {
 }
 
 /**
- * Hostile or broken projects (DESIGN.md §7, issue 9 sections 1 to 4): journals and locks
+ * Hostile or broken projects (docs/architecture.md, "The project folder is untrusted"; issue 9 sections 1 to 4): journals and locks
  * planted by someone else, symbolic links leading out of the project, another run at the
  * same time, files where folders are expected, a full disk, read-only files. Each ends in
  * a one-line refusal (or a clean run) with nothing outside the project created or changed.
