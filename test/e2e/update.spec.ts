@@ -19,7 +19,7 @@ const VERSION = (
 const OWNER_SETTING = '\n# The owner\'s own setting.\nOWNER_GREETING = "hello"\n';
 const OWNER_META = '    <meta charset="utf-8">\n    <meta name="author" content="The Owner">\n';
 const OWNER_DEPENDENCY = '    "sqlparse>=0.5",\n';
-const OWNER_FILE = "docs/owner-notes.md";
+const OWNER_FILE = "NOTES.md";
 /** Deleted by the owner; 0.2.0 changes it. */
 const DELETED = "docker-compose.yml";
 
@@ -86,7 +86,13 @@ for (const auth of [false, true]) {
     let update: RunResult;
     let second: RunResult;
     let python: PythonEnv;
-    let db: Database;
+    let db: Database | undefined;
+    const database = (): Database => {
+      if (db === undefined) {
+        throw new Error("No database (see the beforeAll failure).");
+      }
+      return db;
+    };
     const manage = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       python.run("python", ["manage.py", ...args], { cwd: dir, env, timeoutMs: COMMAND_TIMEOUT_MS });
 
@@ -162,10 +168,10 @@ for (const auth of [false, true]) {
     it(
       "migrates on PostgreSQL and passes its tests on SQLite and PostgreSQL",
       async () => {
-        const migrate = await manage(["migrate", "--noinput"], { DATABASE_URL: db.url });
+        const migrate = await manage(["migrate", "--noinput"], { DATABASE_URL: database().url });
         expectSuccess(migrate);
         expect(migrate.stdout).toMatch(/Applying users\.0001_initial\.\.\. OK/);
-        for (const env of [{}, { DATABASE_URL: db.url }]) {
+        for (const env of [{}, { DATABASE_URL: database().url }]) {
           const tests = await python.run("pytest", ["--cov"], {
             cwd: dir,
             env,
@@ -184,7 +190,7 @@ for (const auth of [false, true]) {
         const env = {
           ...Object.fromEntries(parseDotenv(readFileSync(join(dir, ".env.example"), "utf8"))),
           SECRET_KEY: randomBytes(48).toString("base64url"),
-          DATABASE_URL: db.url,
+          DATABASE_URL: database().url,
           REDIS_URL: "redis://127.0.0.1:6379/0",
           DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
         };
