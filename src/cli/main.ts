@@ -1,6 +1,6 @@
 import { oneLine, paint } from "./output";
 import { FlagSpec, parseArgs, UsageError } from "./args";
-import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS } from "./flags";
+import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS, UPDATE_FLAGS } from "./flags";
 import { messageOf } from "../base/errors";
 import { QUICKSCALE_VERSION } from "../base/version";
 import { phases, reportPhases, timed } from "../base/profile";
@@ -16,6 +16,7 @@ const USAGE = `Usage: quickscale <command> [options]
 Commands:
   init <name>       Create a production-ready Django 5.2 project in ./<name>
   add <concern>     Add or refresh ${ADDABLE_CONCERNS.join(", ")} in the project here
+  update            Bring the project here to this QuickScale's version (three-way merges)
   recover           Roll back a QuickScale run that was interrupted in the project here
 
 Options:
@@ -41,6 +42,17 @@ ${ADDABLE_CONCERNS.join(", ")}.
 
 Options:
 ${flagHelp(ADD_FLAGS)}
+`;
+
+const UPDATE_USAGE = `Usage: quickscale update [options]
+
+Bring every concern and module recorded in .quickscale.json to this QuickScale's version:
+files you never changed are replaced, files you changed are merged three-way with the
+release (the base comes from the project's git history), new files arrive, and the
+migrations of the versions crossed run. Conflicts are left as markers in the files.
+
+Options:
+${flagHelp(UPDATE_FLAGS)}
 `;
 
 const RECOVER_USAGE = `Usage: quickscale recover
@@ -129,6 +141,25 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
         cwd,
       );
     }
+    if (command === "update") {
+      const { positionals, flags } = parseArgs(rest, UPDATE_FLAGS);
+      if (flags["help"] === true) {
+        process.stdout.write(UPDATE_USAGE);
+        return 0;
+      }
+      if (positionals.length > 0) {
+        throw new UsageError(`Unexpected argument "${positionals.join(" ")}": quickscale update takes none.`);
+      }
+      const { runUpdate } = await timed("loading the engine", () => import("./update-command"));
+      return await runUpdate(
+        {
+          check: flags["check"] === true,
+          dryRun: flags["dry-run"] === true,
+          allowDirty: flags["allow-dirty"] === true,
+        },
+        cwd,
+      );
+    }
     if (command === "recover") {
       const { positionals, flags } = parseArgs(rest, {
         help: GLOBAL_FLAGS["help"] ?? { type: "boolean", description: "" },
@@ -148,7 +179,7 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     const usage = error instanceof UsageError;
-    const known = command === "init" || command === "add" || command === "recover";
+    const known = ["init", "add", "update", "recover"].includes(command ?? "");
     const hint = usage ? ` Run "quickscale ${known ? `${command} ` : ""}--help".` : "";
     process.stderr.write(`${paint(process.stderr, "red", "error:")} ${oneLine(messageOf(error))}${hint}\n`);
     return usage ? 2 : 1;
