@@ -1,17 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { satisfies } from "@renovatebot/pep440";
 import { CACHE_DIR } from "./support/python-env";
 import { listFiles } from "./support/files";
 import { installedVersions, lockedPackages } from "./support/uv-lock";
-import {
-  GeneratedProject,
-  generateProject,
-  pyprojectFacts,
-  satisfiesSpecifier,
-} from "./support/generated-project";
-import { createThrowawayDatabase, databaseExists, ThrowawayDatabase } from "./support/postgres";
+import { generatedProjectWithDatabase, isTable, pyprojectFacts } from "./support/generated-project";
+import { databaseExists } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, REPO_ROOT, required, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./support/process";
 import {
   expressionsIn,
   parseGithubEnvFile,
@@ -44,13 +40,10 @@ interface StepRun {
  * is the project itself.
  */
 describe("the generated CI workflow, its run steps executed outside GitHub", () => {
-  let generated: GeneratedProject | undefined;
-  let db: ThrowawayDatabase | undefined;
+  const { project, database } = generatedProjectWithDatabase("ci-workflow", SETUP_TIMEOUT_MS);
   let interpreterVersion = "";
 
   beforeAll(async () => {
-    generated = await generateProject("ci-workflow");
-    db = await createThrowawayDatabase();
     const version = await run(PYTHON, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
       cwd: REPO_ROOT,
       env: baseEnv(),
@@ -62,15 +55,6 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     interpreterVersion = version.stdout.trim();
   }, SETUP_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await db?.drop();
-    generated?.remove();
-  }, 60_000);
-
-  const project = (): GeneratedProject =>
-    required(generated, "The project was not generated (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const ci = (): Workflow => {
     project().read(".github/workflows/ci.yml");
     return readWorkflow(join(project().dir, ".github", "workflows", "ci.yml"));
@@ -109,7 +93,7 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     const versions = test.matrix["python-version"] ?? [];
     expect(versions).toEqual(["3.11", "3.12", "3.13"]);
     for (const version of versions) {
-      expect(satisfiesSpecifier(version, facts.requiresPython))
+      expect(satisfies(version, facts.requiresPython))
         .withContext(`${version} against requires-python ${facts.requiresPython}`)
         .toBeTrue();
     }
@@ -331,8 +315,4 @@ function onThrowawayDatabase(workflowUrl: string, throwawayUrl: string): string 
   url.pathname = throwaway.pathname;
   url.username = throwaway.username;
   return url.toString();
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
