@@ -17,7 +17,11 @@ import {
   RunResult,
 } from "./support/process";
 import { randomSecretKey } from "./support/production-env";
-import { expectPassingSuite, itHasEveryModelChangeInItsMigrations } from "./support/project-checks";
+import {
+  expectPassingSuite,
+  itHasEveryModelChangeInItsMigrations,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { ensureVenv, projectRequirements, PythonEnv } from "./support/python-env";
 import {
   baseSettingsPath,
@@ -39,7 +43,6 @@ const URLS = `${NAME}/urls.py`;
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 3 * 60_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 const NOTHING_TO_DO = "Nothing to do: auth is up to date.\n";
 
 /** The project's own test files of the auth module. */

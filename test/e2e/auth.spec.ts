@@ -6,15 +6,20 @@ import { parse } from "smol-toml";
 import { AUTH_DEPENDENCY, ENV_VARIABLES, MFA } from "../../schematics/auth/edits";
 import { BrowserSession, formAction, hiddenFields, PageResponse } from "./support/browser-session";
 import { parseDotenv } from "./support/dotenv";
-import { isTable } from "./support/generated-project";
-import { removeDir, tempDir } from "./support/files";
+import { generateProjectWithAuth, isTable } from "./support/generated-project";
+import { removeDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { randomSecretKey } from "./support/production-env";
-import { expectPassingSuite, itHasEveryModelChangeInItsMigrations } from "./support/project-checks";
+import {
+  expectPassingSuite,
+  itHasEveryModelChangeInItsMigrations,
+  itPassesCheckDeploy,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { linksIn, readSentEmails } from "./support/sent-emails";
-import { RunningServer, startServer } from "./support/server";
+import { RunningServer, startGunicorn } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), a database. */
@@ -22,7 +27,6 @@ const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
 const SERVER_WAIT_MS = 30_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 
 /** A project made by `quickscale init`, then `quickscale add auth` (with `flags`), with its venv. */
 interface AuthProject {
@@ -36,20 +40,8 @@ async function generateWithAuth(
   flags: readonly string[],
   runs: readonly (readonly string[])[] = [flags],
 ): Promise<AuthProject> {
-  const root = tempDir(label);
-  const dir = join(root, NAME);
+  const { root, dir } = await generateProjectWithAuth(label, NAME, runs);
   try {
-    const generated = await runBin(["init", NAME, "--directory", dir, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
-    // No git repository (--skip-git): --allow-dirty lets the module run without one.
-    for (const runFlags of runs) {
-      const added = await runBin(["add", "auth", "--allow-dirty", ...runFlags], dir);
-      if (added.code !== 0) {
-        throw new Error(`${["quickscale add auth", ...runFlags].join(" ")} failed:\n${describeRun(added)}`);
-      }
-    }
     return { root, dir, py: await ensureProjectEnv(dir) };
   } catch (error) {
     removeDir(root);
@@ -188,15 +180,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
   });
 
   describe("with production settings", () => {
-    it(
-      "passes check --deploy at warning level with .env.example filled in",
-      async () => {
-        const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], productionEnv());
-        expectSuccess(result);
-        expect(result.stdout).toContain(NO_ISSUES);
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itPassesCheckDeploy((args, env) => manage(args, env), productionEnv, COMMAND_TIMEOUT_MS);
 
     describe("under gunicorn, mailing to files as a staging server would", () => {
       let server: RunningServer | undefined;
@@ -224,15 +208,8 @@ describe("quickscale add auth, on a generated project run for real", () => {
               throw new Error(`manage.py ${args[0] ?? ""} failed:\n${describeRun(result)}`);
             }
           }
-          server = await startServer({
-            command: current().py.bin("gunicorn"),
-            args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-            cwd: current().dir,
-            env: current().py.env(env),
-            readyPath: "/healthz",
-            readyHeaders: { Host: host },
-            timeoutMs: SERVER_WAIT_MS,
-          });
+          const { py, dir } = current();
+          server = await startGunicorn({ py, dir, name: NAME, env, host, timeoutMs: SERVER_WAIT_MS });
         },
         4 * COMMAND_TIMEOUT_MS + SERVER_WAIT_MS,
       );

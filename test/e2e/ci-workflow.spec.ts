@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { satisfies } from "@renovatebot/pep440";
-import { CACHE_DIR } from "./support/python-env";
+import { CACHE_DIR, hostPython, HostPython } from "./support/python-env";
 import { listFiles } from "./support/files";
 import { installedVersions, lockedPackages } from "./support/uv-lock";
 import { generatedProjectWithDatabase, isTable, pyprojectFacts } from "./support/generated-project";
 import { databaseExists } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, required, run, RunResult } from "./support/process";
 import {
   expressionsIn,
   parseGithubEnvFile,
@@ -21,7 +21,6 @@ const SETUP_TIMEOUT_MS = 5 * 60_000;
 /** A cold pip cache downloads every dependency once; warm, the whole workflow takes well under a minute. */
 const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 const STEP_TIMEOUT_MS = 10 * 60_000;
-const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 
 /** What one `run:` step did. */
 interface StepRun {
@@ -41,18 +40,12 @@ interface StepRun {
  */
 describe("the generated CI workflow, its run steps executed outside GitHub", () => {
   const { project, database } = generatedProjectWithDatabase("ci-workflow", SETUP_TIMEOUT_MS);
+  let python: HostPython | undefined;
   let interpreterVersion = "";
 
   beforeAll(async () => {
-    const version = await run(PYTHON, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
-      cwd: REPO_ROOT,
-      env: baseEnv(),
-      timeoutMs: 30_000,
-    });
-    if (version.code !== 0) {
-      throw new Error(`Cannot run ${PYTHON}:\n${describeRun(version)}`);
-    }
-    interpreterVersion = version.stdout.trim();
+    python = await hostPython();
+    interpreterVersion = python.version;
   }, SETUP_TIMEOUT_MS);
 
   const ci = (): Workflow => {
@@ -165,11 +158,15 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
         const values = matrixValues(current);
         // setup-python's stand-in: the only interpreter here, in a fresh virtualenv on PATH.
         const venv = join(jobDir, "python");
-        const created = await run(PYTHON, ["-m", "venv", venv], {
-          cwd: jobDir,
-          env: baseEnv(),
-          timeoutMs: 60_000,
-        });
+        const created = await run(
+          required(python, "No Python (see the beforeAll failure).").command,
+          ["-m", "venv", venv],
+          {
+            cwd: jobDir,
+            env: baseEnv(),
+            timeoutMs: 60_000,
+          },
+        );
         expect(created.code).withContext(describeRun(created)).toBe(0);
         const files = {
           GITHUB_ENV: join(jobDir, "github-env"),

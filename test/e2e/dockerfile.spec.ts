@@ -29,8 +29,8 @@ import {
 } from "./support/dockerfile";
 import { generatedProjectWithDatabase, pyprojectFacts, requirementName } from "./support/generated-project";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, expectSuccess, REPO_ROOT, run, RunResult } from "./support/process";
-import { CACHE_DIR } from "./support/python-env";
+import { baseEnv, describeRun, expectSuccess, run, RunResult } from "./support/process";
+import { CACHE_DIR, hostPython } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
 import { readWorkflow } from "./support/workflow";
@@ -39,7 +39,6 @@ const SETUP_TIMEOUT_MS = 5 * 60_000;
 /** A cold pip cache downloads the runtime dependencies once. */
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const SERVER_SPEC_TIMEOUT_MS = 90_000;
-const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 /** The port the image listens on, and its health check asks. */
 const PORT = "8000";
 /** RUN commands that administer the machine: never run here (we run as root), only listed. */
@@ -98,13 +97,7 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
       // The base image's interpreter: `python` on PATH, the only Python here.
       const baseBin = join(scratch, "base-image-bin");
       mkdirSync(baseBin, { recursive: true });
-      const interpreter = await run(PYTHON, ["-c", "import sys; print(sys.executable)"], {
-        cwd: REPO_ROOT,
-        env: baseEnv(),
-        timeoutMs: 30_000,
-      });
-      expectSuccess(interpreter);
-      symlinkSync(interpreter.stdout.trim(), join(baseBin, "python"));
+      symlinkSync((await hostPython()).executable, join(baseBin, "python"));
       const base = baseEnv();
       return runDockerfileLocally({
         dockerfile: dockerfile(),

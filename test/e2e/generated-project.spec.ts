@@ -1,13 +1,19 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseDotenv } from "./support/dotenv";
-import { removeDir, tempDir } from "./support/files";
+import { removeDir } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, RunResult } from "./support/process";
 import { randomSecretKey } from "./support/production-env";
-import { expectCoverageMet, itHasEveryModelChangeInItsMigrations } from "./support/project-checks";
+import {
+  expectCoverageMet,
+  itHasEveryModelChangeInItsMigrations,
+  itPassesCheckDeploy,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
-import { httpGet, HttpResponse, RunningServer, startServer } from "./support/server";
+import { httpGet, HttpResponse, RunningServer, startGunicorn, startServer } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, creating the cached venv on a first run (pip downloads), and a database. */
@@ -16,7 +22,6 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
 const SERVER_WAIT_MS = 30_000;
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 
 function output(result: RunResult): string {
   return `${result.stdout}\n${result.stderr}`;
@@ -34,12 +39,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
   let db: ThrowawayDatabase | undefined;
 
   beforeAll(async () => {
-    root = tempDir("project");
-    project = join(root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", project, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
+    ({ root, dir: project } = await generateProject("project", NAME));
     py = await ensureProjectEnv(project);
     db = await createThrowawayDatabase();
   }, SETUP_TIMEOUT_MS);
@@ -215,15 +215,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
       }
     });
 
-    it(
-      "passes check --deploy at warning level with .env.example filled in",
-      async () => {
-        const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], productionEnv());
-        expectSuccess(result);
-        expect(result.stdout).toContain(NO_ISSUES);
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itPassesCheckDeploy((args, env) => manage(args, env), productionEnv, COMMAND_TIMEOUT_MS);
 
     it(
       "refuses to start without SECRET_KEY",
@@ -289,13 +281,12 @@ describe(`a generated project (${NAME}), run for real`, () => {
           if (collected.code !== 0) {
             throw new Error(`collectstatic failed:\n${describeRun(collected)}`);
           }
-          server = await startServer({
-            command: venv().bin("gunicorn"),
-            args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-            cwd: project,
-            env: venv().env(env),
-            readyPath: "/healthz",
-            readyHeaders: { Host: host },
+          server = await startGunicorn({
+            py: venv(),
+            dir: project,
+            name: NAME,
+            env,
+            host,
             timeoutMs: SERVER_WAIT_MS,
           });
         },

@@ -59,6 +59,31 @@ export async function generateProject(label: string, name = "myapp"): Promise<Ge
 }
 
 /**
+ * {@link generateProject}, then `quickscale add auth` once for each entry of `runs` (its
+ * flags); removed again when a step fails.
+ */
+export async function generateProjectWithAuth(
+  label: string,
+  name: string,
+  runs: readonly (readonly string[])[],
+): Promise<GeneratedProject> {
+  const generated = await generateProject(label, name);
+  try {
+    // No git repository (--skip-git): --allow-dirty lets the module run without one.
+    for (const flags of runs) {
+      const added = await runBin(["add", "auth", "--allow-dirty", ...flags], generated.dir);
+      if (added.code !== 0) {
+        throw new Error(`${["quickscale add auth", ...flags].join(" ")} failed:\n${describeRun(added)}`);
+      }
+    }
+    return generated;
+  } catch (error) {
+    generated.remove();
+    throw error;
+  }
+}
+
+/**
  * A generated project and a throwaway PostgreSQL database, made before the specs of the
  * enclosing `describe` and removed after them; each accessor fails naming what is missing.
  */

@@ -52,6 +52,29 @@ export function expectPassingSuite(result: RunResult, dir: string, files: readon
   expectCoverageMet(result, dir);
 }
 
+/** What `manage.py check` prints when it finds nothing. */
+export const NO_ISSUES = "System check identified no issues (0 silenced).";
+
+/**
+ * Declares the spec that `check --deploy --fail-level WARNING`, run by `manage` with the
+ * production variables `env()` gives (.env.example filled in), finds nothing.
+ */
+export function itPassesCheckDeploy(
+  manage: (args: string[], env: NodeJS.ProcessEnv) => Promise<RunResult>,
+  env: () => NodeJS.ProcessEnv,
+  timeoutMs: number,
+): void {
+  it(
+    "passes check --deploy at warning level with .env.example filled in",
+    async () => {
+      const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], env());
+      expectSuccess(result);
+      expect(result.stdout).toContain(NO_ISSUES);
+    },
+    timeoutMs,
+  );
+}
+
 /**
  * Declares the spec that `makemigrations --check --dry-run`, run by `manage`, finds no
  * model change without its migration.
