@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Keep in step with LOCK_PLACEHOLDER_NAME in src/uv-lock.ts. */
+/** Keep in step with LOCK_PLACEHOLDER_NAME in src/editors/toml/uv-lock.ts. */
 const PLACEHOLDER = "quickscale-placeholder";
 const root = join(import.meta.dirname, "..");
 const uv = process.env["UV"] ?? "uv";

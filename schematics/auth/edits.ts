@@ -11,13 +11,16 @@
  * Entries of lists are Python expressions (string literals keep their quotes).
  */
 
-import type { EnvSection } from "../../src/editors/dotenv";
+import type { EnvSection } from "../../src/editors/dotenv/env-sections";
 import type {
   SettingSpec as Setting,
   SettingsSectionSpec as SettingsSection,
-} from "../../src/settings-sections";
+} from "../../src/editors/python/settings-sections";
 
 export type { EnvSection, Setting, SettingsSection };
+import { ALLAUTH_VERSION_RANGE, AUTH_DEPENDENCY, AUTH_IMPORT_NAMES } from "./dependencies";
+
+export { ALLAUTH_VERSION_RANGE, AUTH_DEPENDENCY, AUTH_IMPORT_NAMES };
 
 /** Entries added to an existing list setting, placed next to an anchor entry when it is there. */
 export interface ListEntries {
@@ -43,27 +46,6 @@ export const SETTINGS_FILES = {
 
 /** The root URL configuration, relative to the project folder. */
 export const URLS_FILE = "__name__/urls.py";
-
-/** The pinned django-allauth release line: 65.21 was current when the module was written. */
-export const ALLAUTH_VERSION_RANGE = ">=65.21,<66.0";
-
-/** Added to `[project].dependencies` of `pyproject.toml` (without MFA; see {@link MFA}). */
-export const AUTH_DEPENDENCY = `django-allauth${ALLAUTH_VERSION_RANGE}`;
-
-/**
- * The top-level Python packages that {@link AUTH_DEPENDENCY}, or {@link MFA}'s dependency,
- * installs beside the project's own (django-allauth 65 with its `mfa` extra: qrcode, fido2
- * and what fido2 needs). A project package of one of these names would shadow it once the
- * module runs, so `init` refuses them as project names. Keep in step with the dependency.
- */
-export const AUTH_IMPORT_NAMES: readonly string[] = [
-  "allauth",
-  "cffi",
-  "cryptography",
-  "fido2",
-  "pycparser",
-  "qrcode",
-];
 
 /**
  * `INSTALLED_APPS` in base.py: allauth after Django's own apps and before the project's.

@@ -1,8 +1,8 @@
 import { chain, Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { editFile } from "../../src/edit-file";
-import { addEnvSection } from "../../src/editors/dotenv";
-import { addProjectDependency } from "../../src/editors/pyproject-dependencies";
+import { concern } from "../../src/rules/concern";
+import { editFile } from "../../src/rules/edit-file";
+import { addEnvSection } from "../../src/editors/dotenv/env-sections";
+import { addProjectDependency } from "../../src/editors/toml/pyproject-dependencies";
 import {
   addModuleStatement,
   addToListSetting,
@@ -11,12 +11,12 @@ import {
   definesSetting,
   type ListSettingOptions,
 } from "../../src/editors/python";
-import { PYPROJECT_PATH } from "../../src/pyproject";
-import { addReadmeSection } from "../../src/readme";
-import { projectModules } from "../../src/project-modules";
-import { addImports, addSettingsSection } from "../../src/settings-sections";
-import { requireBaseBlocks } from "../../src/template-blocks";
-import { remindingToRelock } from "../../src/uv-lock";
+import { PYPROJECT_PATH } from "../../src/editors/toml/pyproject-tables";
+import { addReadmeSection } from "../../src/editors/markdown/readme";
+import { projectModules } from "../../src/rules/project-modules";
+import { addImports, addSettingsSection } from "../../src/editors/python/settings-sections";
+import { requireBaseBlocks } from "../../src/rules/template-blocks";
+import { remindingToRelock } from "../../src/editors/toml/uv-lock";
 import {
   AUTH_DEPENDENCY,
   AUTHENTICATION_BACKENDS,

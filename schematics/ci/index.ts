@@ -1,6 +1,6 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { addReadmeSection } from "../../src/readme";
+import { concern } from "../../src/rules/concern";
+import { addReadmeSection } from "../../src/editors/markdown/readme";
 import { Schema } from "./schema";
 
 /** GitHub Actions: CI (lint, checks, tests on PostgreSQL), a manual deploy example, Dependabot. */

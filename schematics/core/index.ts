@@ -1,6 +1,6 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { createUvLock } from "../../src/uv-lock";
+import { concern } from "../../src/rules/concern";
+import { createUvLock } from "../../src/editors/toml/uv-lock";
 import { Schema } from "./schema";
 
 /**

@@ -1,6 +1,6 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { addReadmeSection } from "../../src/readme";
+import { concern } from "../../src/rules/concern";
+import { addReadmeSection } from "../../src/editors/markdown/readme";
 import { Schema } from "./schema";
 
 /** A multi-stage Dockerfile, .dockerignore and a docker-compose.yml with PostgreSQL and Redis. */

@@ -1,5 +1,5 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
+import { concern } from "../../src/rules/concern";
 import { Schema } from "./schema";
 
 /** The base and index templates and the static files folders. */

@@ -13,10 +13,10 @@ import {
 } from "@angular-devkit/schematics";
 import { RepositoryInitializerTask } from "@angular-devkit/schematics/tasks";
 import { spawnSync } from "node:child_process";
-import { startManifest } from "../../src/manifest";
-import { assertValidProjectName } from "../../src/project-name";
-import { assertTargetIsFree, projectDirectory } from "../../src/target-directory";
-import { validateTree } from "../../src/validate-tree";
+import { startManifest } from "../../src/rules/manifest";
+import { assertValidProjectName } from "../../src/names/project-name";
+import { assertTargetIsFree, projectDirectory } from "../../src/commit/target-directory";
+import { validateTree } from "../../src/rules/validate-tree";
 import { Schema } from "./schema";
 
 /**

@@ -1,6 +1,6 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { addPyprojectTables } from "../../src/pyproject";
+import { concern } from "../../src/rules/concern";
+import { addPyprojectTables } from "../../src/editors/toml/pyproject-tables";
 import { Schema } from "./schema";
 
 /** pytest with pytest-django, factory_boy and coverage: the project-level tests and their config. */

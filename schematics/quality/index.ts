@@ -1,7 +1,7 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { addPyprojectTables } from "../../src/pyproject";
-import { addReadmeSection } from "../../src/readme";
+import { concern } from "../../src/rules/concern";
+import { addPyprojectTables } from "../../src/editors/toml/pyproject-tables";
+import { addReadmeSection } from "../../src/editors/markdown/readme";
 import { Schema } from "./schema";
 
 /** ruff (lint and format) configuration, pre-commit hooks, .editorconfig and .gitignore. */

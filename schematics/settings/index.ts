@@ -1,6 +1,6 @@
 import { Rule } from "@angular-devkit/schematics";
-import { concern } from "../../src/concern";
-import { randomSecretKey } from "../../src/secret-key";
+import { concern } from "../../src/rules/concern";
+import { randomSecretKey } from "../../src/templates/secret-key";
 import { Schema } from "./schema";
 
 /**

@@ -3,9 +3,9 @@
  * the run changed: the commands a developer runs next, as `quickscale init` prints its own.
  */
 import { parse as parseToml } from "smol-toml";
-import { pythonParser } from "../python-parser";
+import { pythonParser } from "../editors/python/parser";
 import { fieldOf, namedChildrenOf, statementsOf, withModule } from "../editors/python/syntax";
-import { PYPROJECT_PATH } from "../pyproject";
+import { PYPROJECT_PATH } from "../editors/toml/pyproject-tables";
 
 /** A file the run wrote: its text before (null when it is new) and after. */
 export interface ChangedFile {

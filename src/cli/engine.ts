@@ -8,7 +8,7 @@ import { ProjectHost } from "./project-host";
 import { projectRealPath } from "../commit/project-paths";
 import { join } from "node:path";
 import { lastValueFrom, of } from "rxjs";
-import { PACKAGE_ROOT } from "../version";
+import { PACKAGE_ROOT } from "../base/version";
 import { paint } from "./output";
 
 /**

@@ -1,5 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
-import { isCode } from "../errors";
+import { isCode } from "../base/errors";
 
 /** The first commit's message, as the stock CLI's git task writes it. */
 export const INITIAL_COMMIT_MESSAGE = "Initial commit from QuickScale";

@@ -1,9 +1,9 @@
 import { oneLine, paint } from "./output";
 import { FlagSpec, parseArgs, UsageError } from "./args";
 import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS } from "./flags";
-import { messageOf } from "../errors";
-import { QUICKSCALE_VERSION } from "../version";
-import { phases, reportPhases, timed } from "../profile";
+import { messageOf } from "../base/errors";
+import { QUICKSCALE_VERSION } from "../base/version";
+import { phases, reportPhases, timed } from "../base/profile";
 import { performance } from "node:perf_hooks";
 
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {

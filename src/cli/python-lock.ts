@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { PYPROJECT_PATH } from "../pyproject";
-import { UV_LOCK_PATH } from "../uv-lock";
+import { PYPROJECT_PATH } from "../editors/toml/pyproject-tables";
+import { UV_LOCK_PATH } from "../editors/toml/uv-lock";
 
 /** What to run when QuickScale could not update uv.lock itself. */
 export const RELOCK_COMMAND = "uv lock";
@@ -48,7 +48,7 @@ export function relockAfterAdd(root: string, changed: readonly string[], out: No
 
 /**
  * Why QuickScale leaves the relock to the user, or null when it may run uv itself. The
- * folder may be hostile (DESIGN.md, section 7): uv runs only on a uv.lock that is a plain
+ * folder may be hostile (docs/architecture.md, "The project folder is untrusted"): uv runs only on a uv.lock that is a plain
  * file (uv must not write through a link), and on static metadata (`dynamic` fields and
  * `[tool.uv]` settings could make uv build the project or fetch from elsewhere).
  */

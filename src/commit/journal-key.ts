@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { linkSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { isCode, messageOf } from "../errors";
+import { isCode, messageOf } from "../base/errors";
 
 /** A per-user secret that signs journals, kept outside every project. */
 export interface JournalKey {

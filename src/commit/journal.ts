@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { isCode, messageOf } from "../errors";
+import { isCode, messageOf } from "../base/errors";
 import { asideOf, writeFileAtomic } from "./atomic-file";
 import { JournalKey, sign } from "./journal-key";
 import { trackedByGit } from "./git-tracked";

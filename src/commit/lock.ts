@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { linkSync, lstatSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isCode, messageOf } from "../errors";
-import { currentProcess, isAlive, isHolderAlive, ProcessIdentity } from "../process-alive";
+import { isCode, messageOf } from "../base/errors";
+import { currentProcess, isAlive, isHolderAlive, ProcessIdentity } from "./process-alive";
 import { trackedByGit } from "./git-tracked";
 
 /** The file that says which process is changing the project (git-ignored). */

@@ -9,8 +9,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { isCode } from "../errors";
-import { isAlive } from "../process-alive";
+import { isCode } from "../base/errors";
+import { isAlive } from "./process-alive";
 
 /** One file to write, with its path relative to the project folder. */
 export interface ProjectFile {

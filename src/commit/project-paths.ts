@@ -1,10 +1,10 @@
 import { accessSync, constants, lstatSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
-import { isCode } from "../errors";
+import { isCode } from "../base/errors";
 
 /**
  * The rules for every path QuickScale writes, deletes, backs up or shows in an existing
- * project: the project folder is untrusted (DESIGN.md §7), so a path is used only when its
+ * project: the project folder is untrusted (docs/architecture.md, "The project folder is untrusted"), so a path is used only when its
  * real location, symbolic links resolved, is inside the project's real path and not under
  * `.git/`.
  */

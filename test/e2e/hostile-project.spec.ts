@@ -35,7 +35,7 @@ const LOCK = ".quickscale.lock";
 const SECRET = "TOP-SECRET outside the project\n";
 
 /**
- * Hostile or broken projects (DESIGN.md §7, issue 9 sections 1 to 4): journals and locks
+ * Hostile or broken projects (docs/architecture.md, "The project folder is untrusted"; issue 9 sections 1 to 4): journals and locks
  * planted by someone else, symbolic links leading out of the project, another run at the
  * same time, files where folders are expected, a full disk, read-only files. Each ends in
  * a one-line refusal (or a clean run) with nothing outside the project created or changed.

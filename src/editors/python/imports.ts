@@ -1,7 +1,7 @@
 /** Ensuring an import: merged into an existing `from x import ...`, or added among the imports. */
 import type { Node, Parser } from "web-tree-sitter";
-import { parsePython, pythonParser } from "../../python-parser";
-import { STDLIB_MODULES } from "../../python-names";
+import { parsePython, pythonParser } from "./parser";
+import { STDLIB_MODULES } from "../../names/python-names";
 import { insertEntry, Placement, Sequence } from "./layout";
 import {
   childrenOf,

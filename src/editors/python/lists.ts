@@ -3,12 +3,12 @@
  * settings (`TEMPLATES[0]["OPTIONS"]["context_processors"]`) and to `urlpatterns`.
  */
 import type { Node, Parser } from "web-tree-sitter";
-import { pythonParser } from "../../python-parser";
+import { pythonParser } from "./parser";
 import { bindingsOf, literalItems, singleAssignment } from "./bindings";
 import { PythonEditError } from "./errors";
 import { insertEntry, Placement, Sequence, sequenceOf, spreadIn } from "./layout";
 import {
-  describe,
+  describeNode,
   Expression,
   fieldOf,
   keyOf,
@@ -21,24 +21,24 @@ import {
 } from "./syntax";
 
 /** Where an entry already known lies, relative to the list entries are added to. */
-type Where = "before" | "target" | "after";
+type EntrySide = "before" | "target" | "after";
 
-interface Known {
+interface ExistingEntry {
   readonly key: string;
-  readonly where: Where;
+  readonly where: EntrySide;
   readonly node: Node;
 }
 
 /** What a lookup found: the list to add to (or a refusal to raise if something is missing), and the entries known around it. */
-interface Target {
+interface ListLookup {
   readonly sequence: Sequence | null;
   readonly refusal: PythonEditError | null;
-  readonly known: readonly Known[];
+  readonly known: readonly ExistingEntry[];
   /** How messages name the list, e.g. `INSTALLED_APPS` or `TEMPLATES[0]["OPTIONS"]`. */
   readonly label: string;
 }
 
-type Lookup = (root: Node) => Target;
+type Lookup = (root: Node) => ListLookup;
 
 /** Where {@link addToListSetting} puts entries, and what they are. */
 export interface ListSettingOptions {
@@ -184,7 +184,7 @@ function keysOfAnchor(parser: Parser, anchor: string): string[] {
 
 function placementOf(
   file: string,
-  target: Target,
+  target: ListLookup,
   entry: Expression,
   afterKeys: readonly string[] | null,
   beforeKeys: readonly string[] | null,
@@ -215,7 +215,7 @@ function placementOf(
   );
 }
 
-function itemsKnown(items: readonly Node[], where: Where): Known[] {
+function itemsKnown(items: readonly Node[], where: EntrySide): ExistingEntry[] {
   return items
     .filter((item) => item.type !== "list_splat")
     .map((node) => ({ key: keyOf(node), where, node }));
@@ -227,7 +227,7 @@ function itemsKnown(items: readonly Node[], where: Where): Known[] {
  * sum of lists (`INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS`) also knows the entries
  * of the sum's other lists, so an app is not added twice.
  */
-function settingList(root: Node, file: string, name: string, kind: "list" | "urlpatterns"): Target {
+function settingList(root: Node, file: string, name: string, kind: "list" | "urlpatterns"): ListLookup {
   const expected = `a top-level ${name} = [...]`;
   const bindings = bindingsOf(root, name);
   const main = singleAssignment(file, name, bindings);
@@ -278,7 +278,7 @@ function settingList(root: Node, file: string, name: string, kind: "list" | "url
         expected,
         isSum && names.length > 0
           ? `${name} = ${value.text.replace(/\s+/g, " ")}, a sum of lists (name one of ${names.join(", ")} as the setting)`
-          : describe(value),
+          : describeNode(value),
       ),
     };
   }
@@ -292,10 +292,10 @@ function settingList(root: Node, file: string, name: string, kind: "list" | "url
       file,
       lineOf(spread ?? literal),
       `${expected} of entries written out`,
-      `a list that spreads ${spread?.text ?? describe(literal)}`,
+      `a list that spreads ${spread?.text ?? describeNode(literal)}`,
     );
   }
-  const known: Known[] = [
+  const known: ExistingEntry[] = [
     ...itemsKnown(sequence.items, "target"),
     ...operands.slice(0, literalIndex).flatMap((operand) => resolvedItems(root, operand, "before")),
     ...operands.slice(literalIndex + 1).flatMap((operand) => resolvedItems(root, operand, "after")),
@@ -320,7 +320,7 @@ function sumOperands(node: Node): Node[] {
 }
 
 /** The entries of an operand: a literal's, or those of the top-level list a name is assigned. */
-function resolvedItems(root: Node, operand: Node, where: Where): Known[] {
+function resolvedItems(root: Node, operand: Node, where: EntrySide): ExistingEntry[] {
   const literal = literalItems(operand);
   if (literal !== null) {
     return itemsKnown(literal, where);
@@ -340,8 +340,8 @@ function resolvedItems(root: Node, operand: Node, where: Where): Known[] {
 }
 
 /** For `THIRD_PARTY_APPS`, the entries of the other lists of `INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + ...`. */
-function siblingsInSums(root: Node, name: string): Known[] {
-  const known: Known[] = [];
+function siblingsInSums(root: Node, name: string): ExistingEntry[] {
+  const known: ExistingEntry[] = [];
   for (const statement of statementsOf(root)) {
     const assignment = statement.type === "expression_statement" ? namedChildrenOf(statement)[0] : undefined;
     const left = assignment?.type === "assignment" ? fieldOf(assignment, "left") : null;
@@ -366,7 +366,12 @@ function siblingsInSums(root: Node, name: string): Known[] {
 }
 
 /** The list at `setting[key][key]...`, every step a literal. */
-function nestedList(root: Node, file: string, setting: string, keys: readonly (string | number)[]): Target {
+function nestedList(
+  root: Node,
+  file: string,
+  setting: string,
+  keys: readonly (string | number)[],
+): ListLookup {
   const main = singleAssignment(file, setting, bindingsOf(root, setting));
   if (main === null) {
     throw new PythonEditError(file, 1, `a top-level ${setting} = ...`, "no assignment");
@@ -376,7 +381,7 @@ function nestedList(root: Node, file: string, setting: string, keys: readonly (s
   for (const key of keys) {
     if (typeof key === "string") {
       if (node.type !== "dictionary") {
-        throw new PythonEditError(file, lineOf(node), `a dict literal at ${label}`, describe(node));
+        throw new PythonEditError(file, lineOf(node), `a dict literal at ${label}`, describeNode(node));
       }
       const pairs = namedChildrenOf(node).filter((pair) => {
         const pairKey = pair.type === "pair" ? fieldOf(pair, "key") : null;
@@ -401,7 +406,7 @@ function nestedList(root: Node, file: string, setting: string, keys: readonly (s
       label += `[${JSON.stringify(key)}]`;
     } else {
       if (node.type !== "list" && node.type !== "tuple") {
-        throw new PythonEditError(file, lineOf(node), `a list literal at ${label}`, describe(node));
+        throw new PythonEditError(file, lineOf(node), `a list literal at ${label}`, describeNode(node));
       }
       const items = namedChildrenOf(node);
       const item = items[key < 0 ? items.length + key : key];
@@ -426,7 +431,7 @@ function nestedList(root: Node, file: string, setting: string, keys: readonly (s
       file,
       lineOf(spread ?? node),
       `a list literal at ${label}`,
-      spread === null ? describe(node) : `a list that spreads ${spread.text}`,
+      spread === null ? describeNode(node) : `a list that spreads ${spread.text}`,
     );
   }
   return { sequence, known: itemsKnown(sequence.items, "target"), label, refusal: null };

@@ -1,6 +1,6 @@
 /** Setting a top-level value: `NAME = value`, replaced in place or added. */
 import type { Node, Parser } from "web-tree-sitter";
-import { pythonParser } from "../../python-parser";
+import { pythonParser } from "./parser";
 import { bindingsOf, COMPOUND_STATEMENTS, singleAssignment } from "./bindings";
 import { PythonEditError } from "./errors";
 import { fitLines } from "./layout";

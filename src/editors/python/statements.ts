@@ -1,6 +1,6 @@
 /** Ensuring a top-level statement, such as `admin.site.login = secure_admin_login(admin.site.login)`. */
 import type { Parser } from "web-tree-sitter";
-import { pythonParser } from "../../python-parser";
+import { pythonParser } from "./parser";
 import { isImport } from "./imports";
 import {
   eolOf,

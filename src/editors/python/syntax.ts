@@ -4,7 +4,7 @@
  * meaning rather than by spelling (quote style, spacing, magic trailing commas).
  */
 import type { Node, Parser } from "web-tree-sitter";
-import { firstError, parsePython, withTree } from "../../python-parser";
+import { firstError, parsePython, withTree } from "./parser";
 import { PythonEditError } from "./errors";
 
 /** `ruff format`'s defaults, which the generated project keeps. */
@@ -310,7 +310,7 @@ function valueOf(parts: StringParts): string {
 }
 
 /** What `node` is, in a few words, for the `found` part of a refusal. */
-export function describe(node: Node): string {
+export function describeNode(node: Node): string {
   switch (node.type) {
     case "call": {
       const callee = fieldOf(node, "function");

@@ -1,4 +1,4 @@
-import { isAlive } from "../../../src/process-alive";
+import { isAlive } from "../../../src/commit/process-alive";
 import { randomBytes } from "node:crypto";
 import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./process";
 

@@ -1,4 +1,4 @@
-import { isAlive } from "../../../src/process-alive";
+import { isAlive } from "../../../src/commit/process-alive";
 import { createHash } from "node:crypto";
 import {
   existsSync,

@@ -1,7 +1,7 @@
 import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
 import { join } from "node:path";
-import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/version";
+import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/base/version";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 

@@ -1,8 +1,8 @@
 import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
 import { join } from "node:path";
-import { Manifest } from "../../../src/manifest";
-import { PACKAGE_ROOT } from "../../../src/version";
+import { Manifest } from "../../../src/rules/manifest";
+import { PACKAGE_ROOT } from "../../../src/base/version";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 

@@ -3,8 +3,8 @@ import { Tree } from "@angular-devkit/schematics";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { PACKAGE_ROOT } from "../../../src/version";
-import { topLevelBlocks } from "../../../src/template-blocks";
+import { PACKAGE_ROOT } from "../../../src/base/version";
+import { topLevelBlocks } from "../../../src/rules/template-blocks";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 

@@ -3,10 +3,10 @@ import { Tree } from "@angular-devkit/schematics";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
-import { contentHash, Manifest } from "../../../src/manifest";
+import { contentHash, Manifest } from "../../../src/rules/manifest";
 import { Schema } from "../../../schematics/init/schema";
 import { PROJECT_CONCERNS } from "../../../schematics/init";
-import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/version";
+import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/base/version";
 
 const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../../src/cli/main";
-import { QUICKSCALE_VERSION } from "../../../../src/version";
+import { QUICKSCALE_VERSION } from "../../../../src/base/version";
 
 /**
  * The bin's commands run in-process (the e2e specs run the bundled bin as a process; these

@@ -5,7 +5,7 @@ import {
   statementsOf,
   topOfComments,
 } from "../../../../../src/editors/python/syntax";
-import { parsePython, pythonParser } from "../../../../../src/python-parser";
+import { parsePython, pythonParser } from "../../../../../src/editors/python/parser";
 
 /** `count` comment lines indented by `indent`: enough of them that the parser skips them. */
 function comments(count: number, indent = "", tag = "note"): string {

@@ -14,8 +14,8 @@ import {
   addToNestedList,
   addUrlPattern,
 } from "../../../../../src/editors/python";
-import { parserWork } from "../../../../../src/python-parser";
-import { addImports, addSettingsSection } from "../../../../../src/settings-sections";
+import { parserWork } from "../../../../../src/editors/python/parser";
+import { addImports, addSettingsSection } from "../../../../../src/editors/python/settings-sections";
 import { fixture, replaced } from "./support";
 
 /** `count` comment lines, as a settings file full of explanations has them. */

@@ -1,0 +1,83 @@
+import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
+import { parse as parseToml } from "smol-toml";
+import { isCheckedRender } from "../templates/checked";
+import { pythonSyntaxProblem } from "../editors/python/parser";
+import { messageOf } from "../base/errors";
+import { timed } from "../base/profile";
+
+/** Markers the template engine leaves behind when a file escaped rendering. */
+const TEMPLATE_MARKERS = /<%[=-]?|%>/;
+
+/**
+ * Checks every file the run creates or changes (never the untouched rest of a project)
+ * before anything is written (or only those `select` picks): the path stays inside `root`,
+ * no template marker is left, and `.py`, `.json`, `.toml`, `.yaml`/`.yml` files parse
+ * (a render of a template the build checked is known to). Throws naming the first
+ * offending file.
+ */
+export function validateTree(root: string, select: (tree: Tree) => string[] = touchedPaths): Rule {
+  return async (tree: Tree) => {
+    const prefix = root === "" || root === "/" ? "/" : `/${root.replace(/^\/+|\/+$/g, "")}/`;
+    for (const path of select(tree)) {
+      if (!path.startsWith(prefix)) {
+        throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
+      }
+      // A render of a template checked at build time parses (see checked-templates.ts).
+      if (isCheckedRender(path, tree.read(path) ?? Buffer.alloc(0))) {
+        continue;
+      }
+      const content = tree.readText(path);
+      const problem = await timed("validation", () => contentProblem(path, content));
+      if (problem !== null) {
+        throw new SchematicsException(`Invalid file "${path}": ${problem}.`);
+      }
+    }
+  };
+}
+
+/** Paths the tree would create or overwrite, sorted. */
+export function touchedPaths(tree: Tree): string[] {
+  const paths = new Set<string>();
+  for (const action of tree.actions) {
+    if (action.kind === "c" || action.kind === "o") {
+      paths.add(action.path);
+    } else if (action.kind === "r") {
+      paths.add(action.to);
+    }
+  }
+  return [...paths].filter((path) => tree.exists(path)).sort();
+}
+
+/** Why a file's content is not acceptable, or `null`. */
+export async function contentProblem(path: string, content: string): Promise<string | null> {
+  const marker = TEMPLATE_MARKERS.exec(content);
+  if (marker !== null) {
+    const line = content.slice(0, marker.index).split("\n").length;
+    return `line ${line}: unrendered template marker "${marker[0]}"`;
+  }
+  try {
+    if (path.endsWith(".py")) {
+      return await pythonSyntaxProblem(content);
+    }
+    if (path.endsWith(".json")) {
+      JSON.parse(content);
+    } else if (path.endsWith(".toml")) {
+      parseToml(content);
+    } else if (path.endsWith(".yaml") || path.endsWith(".yml")) {
+      // Loaded when needed: most runs write only renders of checked YAML templates.
+      const { parseAllDocuments } = await import("yaml");
+      const errors = parseAllDocuments(content).flatMap((doc) => ("errors" in doc ? doc.errors : []));
+      const [first] = errors;
+      if (first !== undefined) {
+        return firstLine(first.message);
+      }
+    }
+  } catch (error) {
+    return firstLine(messageOf(error));
+  }
+  return null;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? text;
+}

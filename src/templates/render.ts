@@ -1,0 +1,99 @@
+import { normalize, template as renderContent } from "@angular-devkit/core";
+import {
+  apply,
+  FileEntry,
+  forEach,
+  SchematicContext,
+  SchematicsException,
+  Source,
+  url,
+} from "@angular-devkit/schematics";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { noteRender } from "./checked";
+import type { TemplateValues } from "./values";
+import { messageOf } from "../base/errors";
+
+const TEMPLATE_SUFFIX = ".template";
+
+/**
+ * The `files/` folder beside the schematic, rendered with `values`.
+ *
+ * Unlike the stock `applyTemplates`, a path part is replaced only when it names a known
+ * value (so `__init__.py` stays `__init__.py`), a failing template is reported with its
+ * file name, and a `files/` folder that was not copied next to the compiled factory is an
+ * error instead of a silently empty source.
+ */
+export function templateFiles(values: TemplateValues): Source {
+  return (context: SchematicContext) => {
+    const dir = join(schematicDir(context), "files");
+    if (!existsSync(dir) || readdirSync(dir).length === 0) {
+      throw new SchematicsException(
+        `Templates of schematic "${context.schematic.description.name}" are missing at "${dir}": rebuild QuickScale (npm run build).`,
+      );
+    }
+    return apply(url("./files"), [forEach(renderEntry(values))])(context);
+  };
+}
+
+/** The folder of the running schematic's compiled factory, where its assets are copied. */
+export function schematicDir(context: SchematicContext): string {
+  const description = context.schematic.description;
+  const path = "path" in description ? description.path : undefined;
+  if (typeof path !== "string") {
+    throw new SchematicsException(`Schematic "${description.name}" has no folder.`);
+  }
+  return path;
+}
+
+/** Renders one file: its path always, its content when it ends in `.template`. */
+export function renderEntry(values: TemplateValues): (entry: FileEntry) => FileEntry {
+  return (entry) => {
+    const rendered = renderFile(entry, values);
+    noteRender(entry.content, rendered.path, rendered.content, values);
+    return rendered;
+  };
+}
+
+/** The file a template at `path` renders to with `values` (for the build's template check). */
+export function renderTemplate(path: string, template: Buffer, values: TemplateValues): FileEntry {
+  return renderFile({ path: normalize(path), content: template }, values);
+}
+
+function renderFile(entry: FileEntry, values: TemplateValues): FileEntry {
+  const path = renderPath(entry.path, values);
+  if (!path.endsWith(TEMPLATE_SUFFIX)) {
+    return path === entry.path ? entry : { path: normalize(path), content: entry.content };
+  }
+  let content: string;
+  try {
+    content = renderContent<TemplateValues>(entry.content.toString("utf-8"), {
+      sourceURL: entry.path,
+    })(values);
+  } catch (error) {
+    throw new SchematicsException(`Template "${entry.path}" failed to render: ${messageOf(error)}`);
+  }
+  return {
+    path: normalize(path.slice(0, -TEMPLATE_SUFFIX.length)),
+    content: Buffer.from(content, "utf-8"),
+  };
+}
+
+/**
+ * Path values every template has: `__dot__gitignore` is `.gitignore`, since `npm pack`
+ * drops every file named `.gitignore` from the package (Angular's schematics do the same).
+ */
+const PATH_CONSTANTS: TemplateValues = { dot: "." };
+
+/** Replaces `__key__` in each path part where `key` is one of `values`, nothing else. */
+export function renderPath(path: string, values: TemplateValues): string {
+  return path
+    .split("/")
+    .map((part) =>
+      part.replace(/__([A-Za-z][A-Za-z0-9]*)__/g, (match, key: string) => {
+        const known = Object.prototype.hasOwnProperty.call(values, key) ? values : PATH_CONSTANTS;
+        return Object.prototype.hasOwnProperty.call(known, key) ? (known[key] ?? match) : match;
+      }),
+    )
+    .join("/");
+}

@@ -1,0 +1,55 @@
+import { HostTree } from "@angular-devkit/schematics";
+import { contentProblem, touchedPaths, validateTree } from "../../../../src/rules/validate-tree";
+import { lastValueFrom, of } from "rxjs";
+import { callRule, SchematicContext } from "@angular-devkit/schematics";
+
+async function validate(files: Record<string, string>, root = "app"): Promise<void> {
+  const tree = new HostTree();
+  for (const [path, content] of Object.entries(files)) {
+    tree.create(path, content);
+  }
+  await lastValueFrom(callRule(validateTree(root), of(tree), {} as SchematicContext));
+}
+
+describe("validateTree", () => {
+  it("accepts valid files of every checked kind", async () => {
+    await expectAsync(
+      validate({
+        "app/a.py": "import os\n\n\ndef f():\n    return os.sep\n",
+        "app/b.json": '{"a": 1}',
+        "app/c.toml": '[tool.x]\na = "b"\n',
+        "app/d.yaml": "a: [1, 2]\n---\nb: 2\n",
+        "app/e.html": "{% block content %}{% endblock %}",
+      }),
+    ).toBeResolved();
+  });
+
+  const broken: [string, string, RegExp][] = [
+    ["app/settings.py", "def f(:\n    pass\n", /Invalid file "\/app\/settings\.py": line 1: syntax error/],
+    ["app/x.json", "{nope}", /Invalid file "\/app\/x\.json": /],
+    ["app/pyproject.toml", "[tool\n", /Invalid file "\/app\/pyproject\.toml": /],
+    ["app/ci.yml", "a: [1\n", /Invalid file "\/app\/ci\.yml": /],
+    [
+      "app/index.html",
+      "Hello <%= name %>",
+      /Invalid file "\/app\/index\.html": line 1: unrendered template marker "<%="/,
+    ],
+    ["elsewhere/a.txt", "x", /Invalid file "\/elsewhere\/a\.txt": it is outside the target "\/app\/"/],
+  ];
+  for (const [path, content, message] of broken) {
+    it(`names ${path} when it is invalid`, async () => {
+      await expectAsync(validate({ "app/ok.py": "x = 1\n", [path]: content })).toBeRejectedWithError(message);
+    });
+  }
+
+  it("checks only what the run created or changed", () => {
+    const tree = new HostTree();
+    tree.create("a.py", "x = 1\n");
+    expect(touchedPaths(tree)).toEqual(["/a.py"]);
+  });
+
+  it("reports the line of a Python error", async () => {
+    expect(await contentProblem("x.py", "a = 1\nb = (\n")).toMatch(/^line \d: syntax error/);
+    expect(await contentProblem("x.py", "a = 1\n")).toBeNull();
+  });
+});
