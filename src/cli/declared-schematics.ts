@@ -40,7 +40,7 @@ export function declaredSchematic(name: string, root = PACKAGE_ROOT): DeclaredSc
     throw new Error(`collection.json: schematic "${name}" has no schema.json.`);
   }
   const schemaFile = join(root, entry.schema);
-  const schema = readJson(schemaFile) as OptionsSchema;
+  const schema = readJson(schemaFile);
   assertSupportedSchema(schema, entry.schema);
   return { name, description: entry.description ?? "", schema };
 }

@@ -204,11 +204,11 @@ async function add(args: readonly string[], cwd: string): Promise<number> {
   const addable = addableSchematics();
   const names = addable.map((schematic) => schematic.name);
   // First with every concern's flags, to tell the concern from the values of flags.
-  const anyFlags: Record<string, FlagSpec> = Object.assign(
-    {},
-    ...addable.map((schematic) => flagsOfSchema(schematic.schema)),
-    ADD_FLAGS,
-  );
+  const anyFlags: Record<string, FlagSpec> = {};
+  for (const schematic of addable) {
+    Object.assign(anyFlags, flagsOfSchema(schematic.schema));
+  }
+  Object.assign(anyFlags, ADD_FLAGS);
   let first: ParsedArgs;
   try {
     first = parseArgs(args, anyFlags);

@@ -45,21 +45,25 @@ const TYPES: readonly string[] = ["boolean", "string", "integer", "number"] sati
  * Throws unless `schema` keeps to what {@link validateOptions} checks: an object of
  * typed properties, no others allowed. `file` names the schema in the message.
  */
-export function assertSupportedSchema(schema: OptionsSchema, file: string): void {
+export function assertSupportedSchema(schema: unknown, file: string): asserts schema is OptionsSchema {
   const refuse = (what: string): never => {
     throw new Error(
       `${file}: ${what}; the quickscale bin validates options with ${PROPERTY_KEYWORDS.join(", ")}.`,
     );
   };
-  const extra = Object.keys(schema).find((keyword) => !SCHEMA_KEYWORDS.includes(keyword));
+  const options = (typeof schema === "object" && schema !== null ? schema : {}) as Record<string, unknown>;
+  const extra = Object.keys(options).find((keyword) => !SCHEMA_KEYWORDS.includes(keyword));
   if (extra !== undefined) refuse(`unsupported keyword "${extra}"`);
-  if (schema.type !== "object" || schema.additionalProperties !== false) {
+  if (options["type"] !== "object" || options["additionalProperties"] !== false) {
     refuse(`the options must be "type": "object" with "additionalProperties": false`);
   }
-  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+  const properties = (options["properties"] ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, property] of Object.entries(properties)) {
     const keyword = Object.keys(property).find((key) => !PROPERTY_KEYWORDS.includes(key));
     if (keyword !== undefined) refuse(`option "${name}" uses unsupported keyword "${keyword}"`);
-    if (!TYPES.includes(property.type)) refuse(`option "${name}" needs a "type" among ${TYPES.join(", ")}`);
+    if (!TYPES.includes(String(property["type"]))) {
+      refuse(`option "${name}" needs a "type" among ${TYPES.join(", ")}`);
+    }
   }
 }
 
@@ -80,7 +84,7 @@ export function flagsOfSchema(schema: OptionsSchema): Record<string, FlagSpec> {
     const shownDefault =
       property.default === undefined || property.default === false
         ? ""
-        : ` (default: ${String(property.default)})`;
+        : ` (default: ${typeof property.default === "string" ? property.default : JSON.stringify(property.default)})`;
     flags[kebabCase(name)] = {
       type: property.type === "boolean" ? "boolean" : "string",
       description: `${property.description ?? ""}${shownDefault}`,

@@ -63,7 +63,9 @@ describe("quickscale main()", () => {
       schematics: Record<string, { description: string; schema: string }>;
     };
     const schemaOf = (name: string): { properties: Record<string, { description: string }> } =>
-      JSON.parse(readFileSync(join(PACKAGE_ROOT, collection.schematics[name]?.schema ?? ""), "utf8"));
+      JSON.parse(readFileSync(join(PACKAGE_ROOT, collection.schematics[name]?.schema ?? ""), "utf8")) as {
+        properties: Record<string, { description: string }>;
+      };
     expect(await main(["add", "--help"], cwd)).toBe(0);
     for (const name of ["auth", "ci", "docker", "quality"]) {
       expect(out).toMatch(

@@ -45,10 +45,12 @@ describe("schema options", () => {
   });
 
   it("accepts options that match the schema, and a missing required option it can ask for", () => {
-    expect(() =>
-      validateOptions(SCHEMA, { name: "shop", withTests: true, plan: "pro", seats: 2 }),
-    ).not.toThrow();
-    expect(() => validateOptions(SCHEMA, { plan: "free" })).not.toThrow();
+    expect(() => {
+      validateOptions(SCHEMA, { name: "shop", withTests: true, plan: "pro", seats: 2 });
+    }).not.toThrow();
+    expect(() => {
+      validateOptions(SCHEMA, { plan: "free" });
+    }).not.toThrow();
   });
 
   it("refuses what the schema does not allow, in one line naming the flag and what it takes", () => {
@@ -68,7 +70,9 @@ describe("schema options", () => {
     expect(refusal({ name: true })).toBe('Option "<name>" takes a text value, not true.');
     expect(refusal({ force: true })).toBe('Unknown option "--force".');
     const strict: OptionsSchema = { ...SCHEMA, required: ["seats"] };
-    expect(() => validateOptions(strict, {})).toThrowError(UsageError, 'Missing option "--seats".');
+    expect(() => {
+      validateOptions(strict, {});
+    }).toThrowError(UsageError, 'Missing option "--seats".');
   });
 
   it("refuses a schema using JSON Schema it does not validate, naming the file and the keyword", () => {
@@ -76,15 +80,23 @@ describe("schema options", () => {
       ...SCHEMA,
       properties: { slug: { type: "string", pattern: "^[a-z]+$" } },
     } as unknown as OptionsSchema;
-    expect(() => assertSupportedSchema(withPattern, "schematics/x/schema.json")).toThrowError(
-      /^schematics\/x\/schema\.json: option "slug" uses unsupported keyword "pattern"/,
-    );
+    expect(() => {
+      assertSupportedSchema(withPattern, "schematics/x/schema.json");
+    }).toThrowError(/^schematics\/x\/schema\.json: option "slug" uses unsupported keyword "pattern"/);
     const open = { ...SCHEMA, additionalProperties: true } as unknown as OptionsSchema;
-    expect(() => assertSupportedSchema(open, "s.json")).toThrowError(/"additionalProperties": false/);
+    expect(() => {
+      assertSupportedSchema(open, "s.json");
+    }).toThrowError(/"additionalProperties": false/);
     const untyped = { ...SCHEMA, properties: { x: { description: "x" } } } as unknown as OptionsSchema;
-    expect(() => assertSupportedSchema(untyped, "s.json")).toThrowError(/option "x" needs a "type"/);
+    expect(() => {
+      assertSupportedSchema(untyped, "s.json");
+    }).toThrowError(/option "x" needs a "type"/);
     const allOf = { ...SCHEMA, allOf: [] } as unknown as OptionsSchema;
-    expect(() => assertSupportedSchema(allOf, "s.json")).toThrowError(/unsupported keyword "allOf"/);
-    expect(() => assertSupportedSchema(SCHEMA, "s.json")).not.toThrow();
+    expect(() => {
+      assertSupportedSchema(allOf, "s.json");
+    }).toThrowError(/unsupported keyword "allOf"/);
+    expect(() => {
+      assertSupportedSchema(SCHEMA, "s.json");
+    }).not.toThrow();
   });
 });
