@@ -41,6 +41,8 @@ function initUsage(init: DeclaredSchematic): string {
   return `Usage: quickscale init <name> [options]
 
 ${init.description}
+
+Arguments:
 ${positionals.map(([name, property]) => `  ${`<${kebabCase(name)}>`.padEnd(24)} ${property.description ?? ""}`).join("\n")}
 
 Options:

@@ -17,6 +17,8 @@ export interface PropertySchema {
   enum?: unknown[];
   /** `{ "$source": "argv", "index": 0 }`: a positional argument rather than a flag. */
   $default?: { $source: string; index?: number };
+  /** What help shows for the value: `--directory <path>` (else the enum, or the option's name). */
+  "x-placeholder"?: string;
   /** Asked for when missing (by the stock CLI; our bin asks for init's name itself). */
   "x-prompt"?: unknown;
 }
@@ -38,7 +40,7 @@ const SCHEMA_KEYWORDS = [
   "required",
   "additionalProperties",
 ];
-const PROPERTY_KEYWORDS = ["type", "description", "default", "enum", "$default", "x-prompt"];
+const PROPERTY_KEYWORDS = ["type", "description", "default", "enum", "$default", "x-prompt", "x-placeholder"];
 const TYPES: readonly string[] = ["boolean", "string", "integer", "number"] satisfies OptionType[];
 
 /**
@@ -90,7 +92,7 @@ export function flagsOfSchema(schema: OptionsSchema): Record<string, FlagSpec> {
       description: `${property.description ?? ""}${shownDefault}`,
       ...(property.type === "boolean"
         ? {}
-        : { value: property.enum?.map(String).join("|") ?? kebabCase(name) }),
+        : { value: property.enum?.map(String).join("|") ?? property["x-placeholder"] ?? kebabCase(name) }),
     };
   }
   return flags;

@@ -21,6 +21,7 @@ const SCHEMA: OptionsSchema = {
     withTests: { type: "boolean", description: "Add tests.", default: false },
     plan: { type: "string", description: "The plan.", enum: ["free", "pro"], default: "free" },
     seats: { type: "integer", description: "Seats." },
+    logo: { type: "string", description: "The logo.", "x-placeholder": "file" },
   },
   required: ["name"],
 };
@@ -31,6 +32,7 @@ describe("schema options", () => {
       "with-tests": { type: "boolean", description: "Add tests." },
       plan: { type: "string", description: "The plan. (default: free)", value: "free|pro" },
       seats: { type: "string", description: "Seats.", value: "seats" },
+      logo: { type: "string", description: "The logo.", value: "file" },
     });
   });
 
