@@ -3,6 +3,7 @@
 // each factory's TypeScript source, keyed by its reference in collection.json. A module
 // is then declared once: its folder under schematics/ and its line in collection.json.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 /** The plugin, for the package at `root`. */
@@ -23,6 +24,11 @@ export function linkedFactories(root) {
 /** The source of the module: one import per factory of collection.json. */
 function factoriesModule(root) {
   const collection = JSON.parse(readFileSync(join(root, "collection.json"), "utf8"));
+  // A schema.json the bin cannot validate stops the build, not a user's run.
+  const { declaredSchematic } = createRequire(import.meta.url)(
+    join(root, "dist", "src", "cli", "declared-schematics.js"),
+  );
+  Object.keys(collection.schematics ?? {}).forEach((name) => declaredSchematic(name, root));
   const imports = [];
   const entries = [];
   Object.entries(collection.schematics ?? {}).forEach(([name, schematic], index) => {
