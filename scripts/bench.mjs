@@ -130,6 +130,45 @@ const addAuth = (template) => (dir) => {
   );
 };
 
+/**
+ * A real 0.1.0 project (made by the 0.1.0 release, built once from this repository's
+ * history, see test/e2e/support/release-0.1.0.ts) with `extraFiles` more files, an owner's
+ * edit the update merges, all committed: what `quickscale update` starts from.
+ */
+const { ensureRelease010 } = await import(join(root, "dist", "test", "e2e", "support", "release-0.1.0.js"));
+const release010 = await ensureRelease010();
+function project010(label, extraFiles) {
+  const dir = join(scratch, `template-010-${label}`);
+  mkdirSync(dir);
+  execFileSync(process.execPath, [release010, "init", "shop", "--skip-git"], { cwd: dir });
+  const project = join(dir, "shop");
+  for (let i = 0; i < extraFiles; i++) {
+    const folder = join(project, "shop", "assets", String(Math.floor(i / 500)));
+    if (i % 500 === 0) mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `file-${i}.txt`), `asset ${i}\n`);
+  }
+  const git = (...gitArgs) =>
+    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", ...gitArgs], {
+      cwd: project,
+      stdio: "ignore",
+    });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-qm", "QuickScale 0.1.0");
+  const settings = join(project, "shop", "settings", "base.py");
+  writeFileSync(settings, `${readFileSync(settings, "utf8")}\nOWNER_SETTING = 1\n`);
+  git("commit", "-qam", "the owner's setting");
+  // The bench's own record of peak memory, written into the project: not the owner's change.
+  writeFileSync(join(project, ".git", "info", "exclude"), ".rss\n");
+  return project;
+}
+const small010 = project010("small", 0);
+const large010 = project010("large", 20_000);
+const update010 = (template) => (dir) => {
+  cpSync(template, join(dir, "shop"), { recursive: true });
+  return measure(process.execPath, [join(root, "bin", "quickscale.js"), "update"], join(dir, "shop"));
+};
+
 const cases = [
   { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
   {
@@ -167,6 +206,16 @@ const cases = [
     name: "add auth (5,000 comment lines)",
     run: addAuth(commentedProject),
     files: () => countFiles(commentedProject),
+  },
+  {
+    name: "update a 0.1.0 project",
+    run: update010(small010),
+    files: () => countFiles(small010),
+  },
+  {
+    name: "update 0.1.0 (20,000 more)",
+    run: update010(large010),
+    files: () => countFiles(large010),
   },
 ];
 
@@ -275,6 +324,8 @@ for (const [a, b] of [
   ["django-admin startproject", "node -e 0"],
   ["add auth (20,000 more files)", "add auth (small project)"],
   ["add auth (5,000 comment lines)", "add auth (small project)"],
+  ["update a 0.1.0 project", "quickscale init"],
+  ["update 0.1.0 (20,000 more)", "update a 0.1.0 project"],
 ]) {
   console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }

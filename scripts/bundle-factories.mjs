@@ -24,11 +24,13 @@ export function linkedFactories(root) {
 /** The source of the module: one import per factory of collection.json. */
 function factoriesModule(root) {
   const collection = JSON.parse(readFileSync(join(root, "collection.json"), "utf8"));
-  // A schema.json the bin cannot validate stops the build, not a user's run.
-  const { declaredSchematic } = createRequire(import.meta.url)(
+  // A schema.json the bin reads options from (init's, add's modules') but cannot
+  // validate stops the build, not a user's run.
+  const { addableSchematics, declaredSchematic } = createRequire(import.meta.url)(
     join(root, "dist", "src", "cli", "declared-schematics.js"),
   );
-  Object.keys(collection.schematics ?? {}).forEach((name) => declaredSchematic(name, root));
+  addableSchematics(root);
+  declaredSchematic("init", root);
   const imports = [];
   const entries = [];
   Object.entries(collection.schematics ?? {}).forEach(([name, schematic], index) => {

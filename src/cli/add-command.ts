@@ -116,7 +116,7 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
   return 0;
 }
 
-function reportRecovery(recovered: string[] | null): void {
+export function reportRecovery(recovered: string[] | null): void {
   if (recovered !== null) {
     process.stdout.write(`Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`);
   }
@@ -139,7 +139,7 @@ export function runRecover(root: string): number {
   return 0;
 }
 
-function assertProject(root: string, command: string): void {
+export function assertProject(root: string, command: string): void {
   if (!existsSync(join(root, MANIFEST_PATH))) {
     throw new Error(
       `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale ${command}" inside a project made by "quickscale init".`,
@@ -150,7 +150,7 @@ function assertProject(root: string, command: string): void {
 /** QuickScale's own files, which the lock and an interrupted run leave: not the user's changes. */
 const OWN_FILES = /^\?\? "?\.quickscale(\.lock|-journal)/;
 
-function assertCleanWorkingTree(root: string): void {
+export function assertCleanWorkingTree(root: string): void {
   // No fsmonitor: a project folder copied with its .git/config could name a command to run.
   const status = spawnSync("git", ["-c", "core.fsmonitor=false", "status", "--porcelain"], {
     cwd: root,

@@ -18,14 +18,21 @@ interface CollectionEntry {
 }
 
 /**
+ * Schematics the bin runs through a command of their own, not through `quickscale add`:
+ * `init` makes a project, `update` brings every concern of one to this version.
+ */
+export const OWN_COMMANDS: readonly string[] = ["init", "update"];
+
+/**
  * The schematics `quickscale add` accepts: those collection.json lists as public (not
- * `"private"`, not `"hidden"`), but `init`, which makes a project rather than adding to one.
- * Sorted by name. collection.json and each schema.json are the only place a module is
+ * `"private"`, not `"hidden"`), but those of {@link OWN_COMMANDS}. Sorted by name. collection.json and each schema.json are the only place a module is
  * declared: the bin's command line, its help and its validation are read from them.
  */
 export function addableSchematics(root = PACKAGE_ROOT): DeclaredSchematic[] {
   return Object.entries(collectionEntries(root))
-    .filter(([name, entry]) => name !== "init" && entry.private !== true && entry.hidden !== true)
+    .filter(
+      ([name, entry]) => !OWN_COMMANDS.includes(name) && entry.private !== true && entry.hidden !== true,
+    )
     .map(([name]) => declaredSchematic(name, root))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }

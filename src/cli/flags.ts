@@ -37,3 +37,19 @@ export interface AddInput {
   dryRun: boolean;
   allowDirty: boolean;
 }
+
+export const UPDATE_FLAGS: Record<string, FlagSpec> = {
+  check: {
+    type: "boolean",
+    description: "Exit 1 when the project is behind this QuickScale, one line per concern; write nothing.",
+  },
+  "dry-run": {
+    type: "boolean",
+    description: "Show every file that would change, with a diff; write nothing.",
+  },
+  "allow-dirty": {
+    type: "boolean",
+    description: "Run even if the git working tree has uncommitted changes.",
+  },
+  help: { type: "boolean", description: "Show this help." },
+};

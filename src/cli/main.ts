@@ -1,6 +1,6 @@
 import { oneLine, paint } from "./output";
 import { FlagSpec, parseArgs, ParsedArgs, UnknownOptionError, UsageError } from "./args";
-import { ADD_FLAGS, INIT_FLAGS } from "./flags";
+import { ADD_FLAGS, INIT_FLAGS, UPDATE_FLAGS } from "./flags";
 import { addableSchematics, declaredSchematic, DeclaredSchematic } from "./declared-schematics";
 import { flagsOfSchema, kebabCase, optionsFromArgs, validateOptions } from "./schema-options";
 import { messageOf } from "../base/errors";
@@ -25,6 +25,7 @@ Commands:
   add <concern>     Add or refresh ${addableSchematics()
     .map((schematic) => schematic.name)
     .join(", ")} in the project here
+  update            Bring the project here to this QuickScale's version (three-way merges)
   recover           Roll back a QuickScale run that was interrupted in the project here
 
 Options:
@@ -104,6 +105,17 @@ function addFlags(schematic: DeclaredSchematic): Record<string, FlagSpec> {
   return { ...flagsOfSchema(schematic.schema), ...ADD_FLAGS };
 }
 
+const UPDATE_USAGE = `Usage: quickscale update [options]
+
+Bring every concern and module recorded in .quickscale.json to this QuickScale's version:
+files you never changed are replaced, files you changed are merged three-way with the
+release (the base comes from the project's git history), new files arrive, and the
+migrations of the versions crossed run. Conflicts are left as markers in the files.
+
+Options:
+${flagHelp(UPDATE_FLAGS)}
+`;
+
 const RECOVER_USAGE = `Usage: quickscale recover
 
 Roll back a QuickScale run that was interrupted while it changed the project in the
@@ -148,6 +160,25 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
     if (command === "add") {
       return await add(rest, cwd);
     }
+    if (command === "update") {
+      const { positionals, flags } = parseFor(rest, UPDATE_FLAGS, "quickscale update");
+      if (flags["help"] === true) {
+        process.stdout.write(UPDATE_USAGE);
+        return 0;
+      }
+      if (positionals.length > 0) {
+        throw new UsageError(`Unexpected argument "${positionals.join(" ")}": quickscale update takes none.`);
+      }
+      const { runUpdate } = await timed("loading the engine", () => import("./update-command"));
+      return await runUpdate(
+        {
+          check: flags["check"] === true,
+          dryRun: flags["dry-run"] === true,
+          allowDirty: flags["allow-dirty"] === true,
+        },
+        cwd,
+      );
+    }
     if (command === "recover") {
       const { positionals, flags } = parseFor(rest, RECOVER_FLAGS, "quickscale recover");
       if (flags["help"] === true) {
@@ -165,7 +196,7 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     const usage = error instanceof UsageError;
-    const known = command === "init" || command === "add" || command === "recover";
+    const known = ["init", "add", "update", "recover"].includes(command ?? "");
     const hint = usage ? ` Run "quickscale ${known ? `${command} ` : ""}--help".` : "";
     process.stderr.write(`${paint(process.stderr, "red", "error:")} ${oneLine(messageOf(error))}${hint}\n`);
     return usage ? 2 : 1;

@@ -102,7 +102,8 @@ export function readManifest(tree: Tree): Manifest {
   return manifest;
 }
 
-function writeManifest(tree: Tree, manifest: Manifest): void {
+/** Writes `manifest` at the tree root (keys sorted), only when its text changes. */
+export function writeManifest(tree: Tree, manifest: Manifest): void {
   const text = `${JSON.stringify(
     {
       quickscale: manifest.quickscale,

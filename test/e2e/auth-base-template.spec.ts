@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeDir, snapshot, tempDir } from "./support/files";
+import { removeDir, snapshot } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import { describeRun, runBin } from "./support/process";
 
 const NAME = "myapp";
@@ -16,12 +17,7 @@ describe("quickscale add auth, on a base.html without the blocks its pages fill"
   let dir = "";
 
   beforeAll(async () => {
-    root = tempDir("auth-base-template");
-    dir = join(root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", dir, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
+    ({ root, dir } = await generateProject("auth-base-template", NAME));
     const base = join(dir, "templates", "base.html");
     const original = readFileSync(base, "utf8");
     const renamed = original.replace(

@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyPatch, createTwoFilesPatch } from "diff";
-import { parse } from "smol-toml";
 import { AUTH_DEPENDENCY } from "../../schematics/auth/edits";
 import { parseDotenv } from "./support/dotenv";
 import { parseChangeReport } from "./support/dry-run-report";
@@ -18,6 +16,12 @@ import {
   runBin,
   RunResult,
 } from "./support/process";
+import { randomSecretKey } from "./support/production-env";
+import {
+  expectPassingSuite,
+  itHasEveryModelChangeInItsMigrations,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { ensureVenv, projectRequirements, PythonEnv } from "./support/python-env";
 import {
   baseSettingsPath,
@@ -39,30 +43,7 @@ const URLS = `${NAME}/urls.py`;
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 3 * 60_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 const NOTHING_TO_DO = "Nothing to do: auth is up to date.\n";
-
-/** A production-grade random key (64 characters, none of them `$`). */
-function randomKey(): string {
-  return randomBytes(48).toString("base64url");
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** `[tool.coverage.report] fail_under` of the project's pyproject.toml. */
-function coverageThreshold(dir: string): number {
-  const doc = parse(readFileSync(join(dir, "pyproject.toml"), "utf8"));
-  const tool = doc["tool"];
-  const coverage = isTable(tool) ? tool["coverage"] : undefined;
-  const report = isTable(coverage) ? coverage["report"] : undefined;
-  const failUnder = isTable(report) ? report["fail_under"] : undefined;
-  if (typeof failUnder !== "number") {
-    throw new Error("pyproject.toml sets no [tool.coverage.report] fail_under");
-  }
-  return failUnder;
-}
 
 /** The project's own test files of the auth module. */
 const AUTH_TEST_FILES = [
@@ -70,27 +51,6 @@ const AUTH_TEST_FILES = [
   "tests/test_auth_settings.py",
   `${NAME}/users/tests/test_views.py`,
 ];
-
-/** pytest -v passed, ran the tests of each of `files`, and met the project's coverage threshold. */
-function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
-  expectSuccess(result);
-  const text = `${result.stdout}\n${result.stderr}`;
-  expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
-  for (const file of files) {
-    expect(text)
-      .withContext(`tests of ${file} in:\n${describeRun(result)}`)
-      .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
-  }
-  const threshold = coverageThreshold(dir);
-  const reached = /Required test coverage of ([\d.]+)% reached\. Total coverage: ([\d.]+)%/.exec(text);
-  expect(reached)
-    .withContext(`the coverage verdict in:\n${describeRun(result)}`)
-    .not.toBeNull();
-  if (reached !== null) {
-    expect(Number(reached[1])).toBe(threshold);
-    expect(Number(reached[2])).toBeGreaterThanOrEqual(threshold);
-  }
-}
 
 /**
  * The venv of the project at `dir` once auth is added: its requirements plus
@@ -494,7 +454,7 @@ describe("quickscale add auth, on projects a user has changed", () => {
           const target = withAuth();
           const env = {
             ...Object.fromEntries(parseDotenv(target.read(".env.example"))),
-            SECRET_KEY: randomKey(),
+            SECRET_KEY: randomSecretKey(),
             DATABASE_URL: database().url,
             REDIS_URL: "redis://127.0.0.1:6379/0",
             DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
@@ -506,15 +466,7 @@ describe("quickscale add auth, on projects a user has changed", () => {
         COMMAND_TIMEOUT_MS,
       );
 
-      it(
-        "has every model change in its migrations",
-        async () => {
-          const result = await withAuth().manage(["makemigrations", "--check", "--dry-run"]);
-          expectSuccess(result);
-          expect(result.stdout).toContain("No changes detected");
-        },
-        COMMAND_TIMEOUT_MS,
-      );
+      itHasEveryModelChangeInItsMigrations((args) => withAuth().manage(args), COMMAND_TIMEOUT_MS);
 
       it(
         "migrates on PostgreSQL, allauth's tables included",

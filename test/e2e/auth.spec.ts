@@ -6,12 +6,20 @@ import { parse } from "smol-toml";
 import { AUTH_DEPENDENCY, ENV_VARIABLES, MFA } from "../../schematics/auth/edits";
 import { BrowserSession, formAction, hiddenFields, PageResponse } from "./support/browser-session";
 import { parseDotenv } from "./support/dotenv";
-import { removeDir, tempDir } from "./support/files";
+import { generateProjectWithAuth, isTable } from "./support/generated-project";
+import { removeDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { randomSecretKey } from "./support/production-env";
+import {
+  expectPassingSuite,
+  itHasEveryModelChangeInItsMigrations,
+  itPassesCheckDeploy,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { linksIn, readSentEmails } from "./support/sent-emails";
-import { RunningServer, startServer } from "./support/server";
+import { RunningServer, startGunicorn } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), a database. */
@@ -19,12 +27,6 @@ const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
 const SERVER_WAIT_MS = 30_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
-
-/** A production-grade random key (64 characters, none of them `$`). */
-function randomKey(): string {
-  return randomBytes(48).toString("base64url");
-}
 
 /** A project made by `quickscale init`, then `quickscale add auth` (with `flags`), with its venv. */
 interface AuthProject {
@@ -38,58 +40,12 @@ async function generateWithAuth(
   flags: readonly string[],
   runs: readonly (readonly string[])[] = [flags],
 ): Promise<AuthProject> {
-  const root = tempDir(label);
-  const dir = join(root, NAME);
+  const { root, dir } = await generateProjectWithAuth(label, NAME, runs);
   try {
-    const generated = await runBin(["init", NAME, "--directory", dir, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
-    // No git repository (--skip-git): --allow-dirty lets the module run without one.
-    for (const runFlags of runs) {
-      const added = await runBin(["add", "auth", "--allow-dirty", ...runFlags], dir);
-      if (added.code !== 0) {
-        throw new Error(`${["quickscale add auth", ...runFlags].join(" ")} failed:\n${describeRun(added)}`);
-      }
-    }
     return { root, dir, py: await ensureProjectEnv(dir) };
   } catch (error) {
     removeDir(root);
     throw error;
-  }
-}
-
-/** `[tool.coverage.report] fail_under` of the project's pyproject.toml. */
-function coverageThreshold(dir: string): number {
-  const doc = parse(readFileSync(join(dir, "pyproject.toml"), "utf8"));
-  const tool = doc["tool"];
-  const coverage = isTable(tool) ? tool["coverage"] : undefined;
-  const report = isTable(coverage) ? coverage["report"] : undefined;
-  const failUnder = isTable(report) ? report["fail_under"] : undefined;
-  if (typeof failUnder !== "number") {
-    throw new Error("pyproject.toml sets no [tool.coverage.report] fail_under");
-  }
-  return failUnder;
-}
-
-/** pytest -v passed, ran each of `files`' tests, and met the project's coverage threshold. */
-function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
-  expectSuccess(result);
-  const text = `${result.stdout}\n${result.stderr}`;
-  expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
-  for (const file of files) {
-    expect(text)
-      .withContext(`tests of ${file} in:\n${describeRun(result)}`)
-      .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
-  }
-  const threshold = coverageThreshold(dir);
-  const reached = /Required test coverage of ([\d.]+)% reached\. Total coverage: ([\d.]+)%/.exec(text);
-  expect(reached)
-    .withContext(`the coverage verdict in:\n${describeRun(result)}`)
-    .not.toBeNull();
-  if (reached !== null) {
-    expect(Number(reached[1])).toBe(threshold);
-    expect(Number(reached[2])).toBeGreaterThanOrEqual(threshold);
   }
 }
 
@@ -140,7 +96,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
    */
   const productionEnv = (): Record<string, string> => ({
     ...Object.fromEntries(parseDotenv(read(".env.example"))),
-    SECRET_KEY: randomKey(),
+    SECRET_KEY: randomSecretKey(),
     DATABASE_URL: database().url,
     REDIS_URL: "redis://127.0.0.1:6379/0",
     DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
@@ -180,15 +136,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
       COMMAND_TIMEOUT_MS,
     );
 
-    it(
-      "has every model change in its migrations",
-      async () => {
-        const result = await manage(["makemigrations", "--check", "--dry-run"]);
-        expectSuccess(result);
-        expect(result.stdout).toContain("No changes detected");
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itHasEveryModelChangeInItsMigrations((args) => manage(args), COMMAND_TIMEOUT_MS);
   });
 
   describe("on PostgreSQL", () => {
@@ -232,15 +180,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
   });
 
   describe("with production settings", () => {
-    it(
-      "passes check --deploy at warning level with .env.example filled in",
-      async () => {
-        const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], productionEnv());
-        expectSuccess(result);
-        expect(result.stdout).toContain(NO_ISSUES);
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itPassesCheckDeploy((args, env) => manage(args, env), productionEnv, COMMAND_TIMEOUT_MS);
 
     describe("under gunicorn, mailing to files as a staging server would", () => {
       let server: RunningServer | undefined;
@@ -268,15 +208,8 @@ describe("quickscale add auth, on a generated project run for real", () => {
               throw new Error(`manage.py ${args[0] ?? ""} failed:\n${describeRun(result)}`);
             }
           }
-          server = await startServer({
-            command: current().py.bin("gunicorn"),
-            args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-            cwd: current().dir,
-            env: current().py.env(env),
-            readyPath: "/healthz",
-            readyHeaders: { Host: host },
-            timeoutMs: SERVER_WAIT_MS,
-          });
+          const { py, dir } = current();
+          server = await startGunicorn({ py, dir, name: NAME, env, host, timeoutMs: SERVER_WAIT_MS });
         },
         4 * COMMAND_TIMEOUT_MS + SERVER_WAIT_MS,
       );
@@ -295,7 +228,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
           const logs = (): string => running.output();
           const browser = new BrowserSession({ serverOrigin: running.origin, siteOrigin: `https://${host}` });
           const email = `visitor-${randomBytes(4).toString("hex")}@example.com`;
-          const password = `pass-${randomKey()}`;
+          const password = `pass-${randomSecretKey()}`;
           /** The response must redirect (302) to `path`. */
           const expectRedirect = (response: PageResponse, path: string): void => {
             expect(response.status)
@@ -351,7 +284,7 @@ describe("quickscale add auth, on a generated project run for real", () => {
           expectRedirect(await browser.get("/accounts/profile/"), "/accounts/login/?next=/accounts/profile/");
 
           // The confirmation email, written to a file, links to the public https address.
-          const mails = readSentEmails(mailDir).filter((mail) => mail.to === email);
+          const mails = (await readSentEmails(mailDir)).filter((mail) => mail.to === email);
           expect(mails.length).withContext(`emails to ${email} in ${mailDir}\n${logs()}`).toBe(1);
           const links = mails.flatMap(linksIn);
           const confirm = links.find((link) => link.startsWith(`https://${host}/accounts/confirm-email/`));
@@ -488,7 +421,3 @@ describe("quickscale add auth, then add auth --mfa, on a generated project", () 
     COMMAND_TIMEOUT_MS,
   );
 });
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

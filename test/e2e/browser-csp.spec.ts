@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer, Server } from "node:http";
-import type { Browser, Response } from "playwright-core";
+import type { Response } from "playwright-core";
 import {
-  launchBrowser,
+  browserWithPageServer,
   NO_PROBLEMS,
   openWatchedPage,
   WatchedPage,
@@ -19,17 +18,6 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const PAGES_TIMEOUT_MS = 2 * 60_000;
 const HEADER = "content-security-policy";
 
-/** Creates a staff account whose address is confirmed, so it can sign in at once; prints its id. */
-const CREATE_STAFF = [
-  "import os",
-  "from allauth.account.models import EmailAddress",
-  "from django.contrib.auth import get_user_model",
-  'email, password = os.environ["E2E_EMAIL"], os.environ["E2E_PASSWORD"]',
-  "user = get_user_model().objects.create_superuser(email=email, password=password)",
-  "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
-  "print(user.pk)",
-].join("\n");
-
 /**
  * A generated project with `add auth --mfa`, served by gunicorn with its production
  * settings as behind a TLS-terminating proxy (the browser sends the proxy's
@@ -45,12 +33,7 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
     site = await serveAuthSite("browser-csp", NAME);
     const email = `staff-${randomBytes(4).toString("hex")}@example.com`;
     const password = `pass-${randomBytes(24).toString("base64url")}`;
-    const created = await site.manage(["shell", "-c", CREATE_STAFF], {
-      E2E_EMAIL: email,
-      E2E_PASSWORD: password,
-    });
-    // The last line: Django's shell may first say which objects it imported.
-    const id = created.trim().split("\n").pop() ?? "";
+    const id = await site.createConfirmedAccount({ email, password, staff: true });
     staffAccount = { id, email, password };
     watched = await openWatchedPage(site.browser, { extraHTTPHeaders: { "X-Forwarded-Proto": "https" } });
   }, SETUP_TIMEOUT_MS);
@@ -167,13 +150,8 @@ describe("the generated project's Content-Security-Policy, in a real browser", (
 
 /** The watch the spec above relies on sees what it must: a spec that cannot fail proves nothing. */
 describe("a watched page in the e2e browser", () => {
-  let browser: Browser | undefined;
-  let site: Server | undefined;
-  let origin = "";
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    site = createServer((request, response) => {
+  const { browser, origin } = browserWithPageServer(
+    (request, response) => {
       if (request.url === "/boom.js") {
         response.writeHead(200, { "Content-Type": "text/javascript" });
         response.end('throw new Error("boom");');
@@ -187,29 +165,17 @@ describe("a watched page in the e2e browser", () => {
         '<!doctype html><title>t</title><script>document.title = "inline";</script>' +
           '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""><script src="/boom.js"></script>',
       );
-    });
-    const listening = site;
-    await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
-    const address = listening.address();
-    origin = typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : "";
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    const listening = site;
-    if (listening !== undefined) {
-      await new Promise((resolve) => {
-        listening.close(resolve);
-      });
-    }
-  }, COMMAND_TIMEOUT_MS);
+    },
+    SETUP_TIMEOUT_MS,
+    COMMAND_TIMEOUT_MS,
+  );
 
   it(
     "reports violations of the page's policy, the console's word on them, and uncaught errors",
     async () => {
-      const watched = await openWatchedPage(required(browser, "Chromium did not start."));
+      const watched = await openWatchedPage(browser());
       try {
-        await watched.page.goto(`${origin}/`, { waitUntil: "load" });
+        await watched.page.goto(`${origin()}/`, { waitUntil: "load" });
         const problems = await watched.takeProblems();
         expect(problems.cspViolations).toEqual([
           jasmine.stringMatching(/^script-src-elem blocked inline in http:\/\/127\.0\.0\.1:\d+\/ at /),

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createServer, Server } from "node:http";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  launchBrowser,
+  browserWithPageServer,
   NO_PROBLEMS,
   openWatchedPage,
   WatchedPage,
@@ -34,16 +33,6 @@ const VIEWPORTS = [
   { label: "phone", width: 375, height: 740, phone: true },
 ] as const;
 
-/** Creates a person whose address is confirmed, so they can sign in at once. */
-const CREATE_USER = [
-  "import os",
-  "from allauth.account.models import EmailAddress",
-  "from django.contrib.auth import get_user_model",
-  'email, password = os.environ["E2E_EMAIL"], os.environ["E2E_PASSWORD"]',
-  'user = get_user_model().objects.create_user(email=email, password=password, name="Ada Lovelace")',
-  "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
-].join("\n");
-
 /** One accessibility rule a page breaks, as axe-core reports it. */
 interface AxeViolation {
   id: string;
@@ -70,7 +59,7 @@ describe("the generated project's UI shell, in a real browser", () => {
       email: "ada@example.com",
       password: `pass-${randomBytes(24).toString("base64url")}`,
     };
-    await site.manage(["shell", "-c", CREATE_USER], { E2E_EMAIL: user.email, E2E_PASSWORD: user.password });
+    await site.createConfirmedAccount({ ...user, name: "Ada Lovelace" });
     person = user;
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   }, SETUP_TIMEOUT_MS);
@@ -284,13 +273,8 @@ async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
 
 /** What the checks above rely on see what they must: a check that cannot fail proves nothing. */
 describe("the accessibility and width checks of the UI spec", () => {
-  let browser: Browser | undefined;
-  let site: Server | undefined;
-  let origin = "";
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    site = createServer((_request, response) => {
+  const { browser, origin } = browserWithPageServer(
+    (_request, response) => {
       response.writeHead(200, {
         "Content-Type": "text/html",
         "Content-Security-Policy": "default-src 'self'",
@@ -300,32 +284,19 @@ describe("the accessibility and width checks of the UI spec", () => {
         '<!doctype html><html lang="en"><meta name="viewport" content="width=device-width, initial-scale=1"><title>t</title><main><h1>t</h1><img src="/x.png">' +
           '<input type="text" name="q"><table width="900"><tr><td>wide</td></tr></table></main>',
       );
-    });
-    const listening = site;
-    await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
-    const address = listening.address();
-    origin =
-      typeof address === "object" && address !== null ? `http://127.0.0.1:${String(address.port)}` : "";
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    const listening = site;
-    if (listening !== undefined) {
-      await new Promise((resolve) => {
-        listening.close(resolve);
-      });
-    }
-  }, COMMAND_TIMEOUT_MS);
+    },
+    SETUP_TIMEOUT_MS,
+    COMMAND_TIMEOUT_MS,
+  );
 
   it(
     "reports serious accessibility violations and a page wider than a phone, under a strict policy",
     async () => {
-      const watched = await openWatchedPage(required(browser, "Chromium did not start."), {
+      const watched = await openWatchedPage(browser(), {
         viewport: { width: 375, height: 740, phone: true },
       });
       try {
-        await watched.page.goto(`${origin}/`, { waitUntil: "load" });
+        await watched.page.goto(`${origin()}/`, { waitUntil: "load" });
         const ids = (await seriousAxeViolations(watched.page)).map((violation) => violation.id);
         expect(ids).toEqual(jasmine.arrayContaining(["image-alt", "label"]));
         expect(await horizontalOverflow(watched.page, 375)).not.toEqual([]);

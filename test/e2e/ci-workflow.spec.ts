@@ -1,17 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_DIR } from "./support/python-env";
+import { satisfies } from "@renovatebot/pep440";
+import { CACHE_DIR, hostPython, HostPython } from "./support/python-env";
 import { listFiles } from "./support/files";
 import { installedVersions, lockedPackages } from "./support/uv-lock";
-import {
-  GeneratedProject,
-  generateProject,
-  pyprojectFacts,
-  satisfiesSpecifier,
-} from "./support/generated-project";
-import { createThrowawayDatabase, databaseExists, ThrowawayDatabase } from "./support/postgres";
+import { generatedProjectWithDatabase, isTable, pyprojectFacts } from "./support/generated-project";
+import { databaseExists } from "./support/postgres";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, REPO_ROOT, required, run, RunResult } from "./support/process";
+import { baseEnv, describeRun, required, run, RunResult } from "./support/process";
 import {
   expressionsIn,
   parseGithubEnvFile,
@@ -25,7 +21,6 @@ const SETUP_TIMEOUT_MS = 5 * 60_000;
 /** A cold pip cache downloads every dependency once; warm, the whole workflow takes well under a minute. */
 const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 const STEP_TIMEOUT_MS = 10 * 60_000;
-const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 
 /** What one `run:` step did. */
 interface StepRun {
@@ -44,33 +39,15 @@ interface StepRun {
  * is the project itself.
  */
 describe("the generated CI workflow, its run steps executed outside GitHub", () => {
-  let generated: GeneratedProject | undefined;
-  let db: ThrowawayDatabase | undefined;
+  const { project, database } = generatedProjectWithDatabase("ci-workflow", SETUP_TIMEOUT_MS);
+  let python: HostPython | undefined;
   let interpreterVersion = "";
 
   beforeAll(async () => {
-    generated = await generateProject("ci-workflow");
-    db = await createThrowawayDatabase();
-    const version = await run(PYTHON, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
-      cwd: REPO_ROOT,
-      env: baseEnv(),
-      timeoutMs: 30_000,
-    });
-    if (version.code !== 0) {
-      throw new Error(`Cannot run ${PYTHON}:\n${describeRun(version)}`);
-    }
-    interpreterVersion = version.stdout.trim();
+    python = await hostPython();
+    interpreterVersion = python.version;
   }, SETUP_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await db?.drop();
-    generated?.remove();
-  }, 60_000);
-
-  const project = (): GeneratedProject =>
-    required(generated, "The project was not generated (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const ci = (): Workflow => {
     project().read(".github/workflows/ci.yml");
     return readWorkflow(join(project().dir, ".github", "workflows", "ci.yml"));
@@ -109,7 +86,7 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
     const versions = test.matrix["python-version"] ?? [];
     expect(versions).toEqual(["3.11", "3.12", "3.13"]);
     for (const version of versions) {
-      expect(satisfiesSpecifier(version, facts.requiresPython))
+      expect(satisfies(version, facts.requiresPython))
         .withContext(`${version} against requires-python ${facts.requiresPython}`)
         .toBeTrue();
     }
@@ -181,11 +158,15 @@ describe("the generated CI workflow, its run steps executed outside GitHub", () 
         const values = matrixValues(current);
         // setup-python's stand-in: the only interpreter here, in a fresh virtualenv on PATH.
         const venv = join(jobDir, "python");
-        const created = await run(PYTHON, ["-m", "venv", venv], {
-          cwd: jobDir,
-          env: baseEnv(),
-          timeoutMs: 60_000,
-        });
+        const created = await run(
+          required(python, "No Python (see the beforeAll failure).").command,
+          ["-m", "venv", venv],
+          {
+            cwd: jobDir,
+            env: baseEnv(),
+            timeoutMs: 60_000,
+          },
+        );
         expect(created.code).withContext(describeRun(created)).toBe(0);
         const files = {
           GITHUB_ENV: join(jobDir, "github-env"),
@@ -331,8 +312,4 @@ function onThrowawayDatabase(workflowUrl: string, throwawayUrl: string): string 
   url.pathname = throwaway.pathname;
   url.username = throwaway.username;
   return url.toString();
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -11,10 +11,12 @@ import {
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { satisfies } from "@renovatebot/pep440";
 import { parse } from "yaml";
 import { parseDotenv } from "./support/dotenv";
 import { installedVersions, lockedPackages } from "./support/uv-lock";
 import {
+  DockerInstruction,
   DockerStage,
   Dockerfile,
   dockerignoreMatcher,
@@ -25,17 +27,10 @@ import {
   parseHealthcheck,
   runDockerfileLocally,
 } from "./support/dockerfile";
-import {
-  GeneratedProject,
-  generateProject,
-  pyprojectFacts,
-  requirementName,
-  satisfiesSpecifier,
-} from "./support/generated-project";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
+import { generatedProjectWithDatabase, pyprojectFacts, requirementName } from "./support/generated-project";
 import { networkEnv } from "./support/network-env";
-import { baseEnv, describeRun, expectSuccess, REPO_ROOT, required, run, RunResult } from "./support/process";
-import { CACHE_DIR } from "./support/python-env";
+import { baseEnv, describeRun, expectSuccess, run, RunResult } from "./support/process";
+import { CACHE_DIR, hostPython } from "./support/python-env";
 import { codeBlocks, markdownSection } from "./support/readme-commands";
 import { httpGet, startServer } from "./support/server";
 import { readWorkflow } from "./support/workflow";
@@ -44,7 +39,6 @@ const SETUP_TIMEOUT_MS = 5 * 60_000;
 /** A cold pip cache downloads the runtime dependencies once. */
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const SERVER_SPEC_TIMEOUT_MS = 90_000;
-const PYTHON = process.env["QUICKSCALE_E2E_PYTHON"] ?? "python3";
 /** The port the image listens on, and its health check asks. */
 const PORT = "8000";
 /** RUN commands that administer the machine: never run here (we run as root), only listed. */
@@ -59,24 +53,9 @@ const SYSTEM_COMMANDS = /^(?:groupadd|useradd|addgroup|adduser|apt-get|apt|apk|c
  * command and health check, against a throwaway PostgreSQL database.
  */
 describe("the generated Dockerfile and docker-compose.yml, their steps run outside Docker", () => {
-  let generated: GeneratedProject | undefined;
-  let db: ThrowawayDatabase | undefined;
+  const { project, database } = generatedProjectWithDatabase("dockerfile", SETUP_TIMEOUT_MS);
   let built: Promise<LocalBuild> | undefined;
 
-  beforeAll(async () => {
-    generated = await generateProject("dockerfile");
-    db = await createThrowawayDatabase();
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await db?.drop();
-    generated?.remove();
-  }, 60_000);
-
-  const project = (): GeneratedProject =>
-    required(generated, "The project was not generated (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
   const dockerfile = (): Dockerfile => parseDockerfile(project().read("Dockerfile"));
   const finalStage = (): DockerStage => {
     const stage = dockerfile().stages.at(-1);
@@ -85,10 +64,17 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     }
     return stage;
   };
+  const instructionsOf = (stage: DockerStage, keyword: string): DockerInstruction[] =>
+    stage.instructions.filter((item) => item.keyword === keyword);
   const instructions = (stage: DockerStage, keyword: string): string[] =>
-    stage.instructions.filter((item) => item.keyword === keyword).map((item) => item.args);
+    instructionsOf(stage, keyword).map((item) => item.args);
   const stageEnv = (stage: DockerStage): Record<string, string> =>
-    Object.fromEntries(instructions(stage, "ENV").flatMap((args) => keyValues(args, {})));
+    Object.fromEntries(instructionsOf(stage, "ENV").flatMap((item) => keyValues(item, {})));
+  /** The argv of the stage's HEALTHCHECK command (empty without one). */
+  const healthcheckCommand = (stage: DockerStage): string[] => {
+    const [healthcheck] = instructionsOf(stage, "HEALTHCHECK");
+    return healthcheck === undefined ? [] : (execForm(parseHealthcheck(healthcheck).command) ?? []);
+  };
   const compose = (): Record<string, unknown> =>
     table(parse(project().read("docker-compose.yml")), "compose");
   const service = (name: string): Record<string, unknown> =>
@@ -111,13 +97,7 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
       // The base image's interpreter: `python` on PATH, the only Python here.
       const baseBin = join(scratch, "base-image-bin");
       mkdirSync(baseBin, { recursive: true });
-      const interpreter = await run(PYTHON, ["-c", "import sys; print(sys.executable)"], {
-        cwd: REPO_ROOT,
-        env: baseEnv(),
-        timeoutMs: 30_000,
-      });
-      expectSuccess(interpreter);
-      symlinkSync(interpreter.stdout.trim(), join(baseBin, "python"));
+      symlinkSync((await hostPython()).executable, join(baseBin, "python"));
       const base = baseEnv();
       return runDockerfileLocally({
         dockerfile: dockerfile(),
@@ -149,7 +129,7 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     const version = /^python:(\d+\.\d+)(?:\.\d+)?-slim(?:-[a-z]+)?$/.exec(image)?.[1];
     expect(version).withContext(`${image} is a pinned slim Python image`).toBeDefined();
     const facts = pyprojectFacts(project().read("pyproject.toml"));
-    expect(satisfiesSpecifier(version ?? "0", facts.requiresPython))
+    expect(satisfies(version ?? "0", facts.requiresPython))
       .withContext(`${image} against requires-python ${facts.requiresPython}`)
       .toBeTrue();
     project().read(".github/workflows/ci.yml");
@@ -168,9 +148,8 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
     expect(env["PYTHONDONTWRITEBYTECODE"]).toBe("1");
     expect(env["PYTHONUNBUFFERED"]).toBe("1");
     expect(instructions(stage, "EXPOSE")).toEqual([PORT]);
-    const [healthcheck] = instructions(stage, "HEALTHCHECK");
-    expect(healthcheck).toBeDefined();
-    const command = execForm(parseHealthcheck(healthcheck ?? "").command) ?? [];
+    expect(instructions(stage, "HEALTHCHECK")[0]).toBeDefined();
+    const command = healthcheckCommand(stage);
     expect(command[0]).withContext("slim images have no curl: python's urllib asks").toBe("python");
     expect(command.join(" ")).toContain(`http://127.0.0.1:${PORT}/healthz`);
     expect(command.join(" ")).withContext("the Host header the settings allow").toContain("ALLOWED_HOSTS");
@@ -200,8 +179,8 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
           .withContext("a second list of dependencies beside pyproject.toml")
           .not.toMatch(/requirements/);
       }
-      for (const [key] of [...instructions(stage, "ENV"), ...instructions(stage, "ARG")].flatMap((args) =>
-        keyValues(args, {}),
+      for (const [key] of [...instructionsOf(stage, "ENV"), ...instructionsOf(stage, "ARG")].flatMap((item) =>
+        keyValues(item, {}),
       )) {
         expect(key)
           .withContext("a secret baked into the image")
@@ -362,8 +341,7 @@ describe("the generated Dockerfile and docker-compose.yml, their steps run outsi
       const result = await build();
       const stage = finalStage();
       const cmd = execForm(instructions(stage, "CMD").at(-1) ?? "") ?? [];
-      const [healthcheck = ""] = instructions(stage, "HEALTHCHECK");
-      const probe = execForm(parseHealthcheck(healthcheck).command) ?? [];
+      const probe = healthcheckCommand(stage);
       const vars = Object.fromEntries(parseDotenv(project().read(".env.example")));
       const runtimeEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
         ...result.env,

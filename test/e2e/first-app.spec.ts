@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeDir, tempDir } from "./support/files";
-import { baseEnv, describeRun, expectSuccess, required, run, runBin, RunResult } from "./support/process";
+import { removeDir } from "./support/files";
+import { generateProject } from "./support/generated-project";
+import { baseEnv, describeRun, expectSuccess, required, run, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { blockCommands, firstBashBlock } from "./support/readme-commands";
 
@@ -67,12 +68,7 @@ describe("a project's first app, made with startapp", () => {
   let py: PythonEnv | undefined;
 
   beforeAll(async () => {
-    root = tempDir("first-app");
-    project = join(root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", project, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
+    ({ root, dir: project } = await generateProject("first-app", NAME));
     py = await ensureProjectEnv(project);
     const readme = readFileSync(join(project, "README.md"), "utf8");
     // The README's own commands, with the app name it uses.

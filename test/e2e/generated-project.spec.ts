@@ -1,13 +1,19 @@
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "smol-toml";
 import { parseDotenv } from "./support/dotenv";
-import { removeDir, tempDir } from "./support/files";
+import { removeDir } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, required, runBin, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required, RunResult } from "./support/process";
+import { randomSecretKey } from "./support/production-env";
+import {
+  expectCoverageMet,
+  itHasEveryModelChangeInItsMigrations,
+  itPassesCheckDeploy,
+  NO_ISSUES,
+} from "./support/project-checks";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
-import { httpGet, HttpResponse, RunningServer, startServer } from "./support/server";
+import { httpGet, HttpResponse, RunningServer, startGunicorn, startServer } from "./support/server";
 
 const NAME = "myapp";
 /** Generating, creating the cached venv on a first run (pip downloads), and a database. */
@@ -16,12 +22,6 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
 const SERVER_WAIT_MS = 30_000;
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
-
-/** A production-grade random key (64 characters, none of them `$`, which django-environ expands). */
-function randomKey(): string {
-  return randomBytes(48).toString("base64url");
-}
 
 function output(result: RunResult): string {
   return `${result.stdout}\n${result.stderr}`;
@@ -39,12 +39,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
   let db: ThrowawayDatabase | undefined;
 
   beforeAll(async () => {
-    root = tempDir("project");
-    project = join(root, NAME);
-    const generated = await runBin(["init", NAME, "--directory", project, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
+    ({ root, dir: project } = await generateProject("project", NAME));
     py = await ensureProjectEnv(project);
     db = await createThrowawayDatabase();
   }, SETUP_TIMEOUT_MS);
@@ -77,7 +72,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
     redis.port = "6379";
     return {
       ...vars,
-      SECRET_KEY: randomKey(),
+      SECRET_KEY: randomSecretKey(),
       DATABASE_URL: database().url,
       REDIS_URL: redis.toString(),
       DJANGO_SETTINGS_MODULE: `${NAME}.settings.production`,
@@ -107,15 +102,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
       COMMAND_TIMEOUT_MS,
     );
 
-    it(
-      "has every model change in its migrations",
-      async () => {
-        const result = await manage(["makemigrations", "--check", "--dry-run"]);
-        expectSuccess(result);
-        expect(result.stdout).toContain("No changes detected");
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itHasEveryModelChangeInItsMigrations((args) => manage(args), COMMAND_TIMEOUT_MS);
 
     it(
       "migrates on SQLite, the custom user model in the first migration",
@@ -172,21 +159,6 @@ describe(`a generated project (${NAME}), run for real`, () => {
   });
 
   describe("its own test suite", () => {
-    /** The threshold the project sets for itself: [tool.coverage.report] fail_under or --cov-fail-under. */
-    const coverageThreshold = (): number | undefined => {
-      const text = readFileSync(join(project, "pyproject.toml"), "utf8");
-      const doc = parse(text);
-      const tool = doc["tool"];
-      const coverage = isTable(tool) ? tool["coverage"] : undefined;
-      const report = isTable(coverage) ? coverage["report"] : undefined;
-      const failUnder = isTable(report) ? report["fail_under"] : undefined;
-      if (typeof failUnder === "number") {
-        return failUnder;
-      }
-      const flag = /--cov-fail-under[= ](\d+(?:\.\d+)?)/.exec(text);
-      return flag?.[1] === undefined ? undefined : Number(flag[1]);
-    };
-
     const expectPassingWithCoverage = (result: RunResult): void => {
       expectSuccess(result);
       const text = output(result);
@@ -194,16 +166,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
         .withContext(describeRun(result))
         .toMatch(/\b\d+ passed\b/);
       expect(text).not.toMatch(/\b\d+ (failed|errors?)\b/);
-      const threshold = coverageThreshold();
-      expect(threshold).withContext("pyproject.toml sets a coverage threshold").toBeGreaterThan(0);
-      const reached = /Required test coverage of ([\d.]+)% reached\. Total coverage: ([\d.]+)%/.exec(text);
-      expect(reached)
-        .withContext(`the coverage verdict in:\n${describeRun(result)}`)
-        .not.toBeNull();
-      if (reached !== null) {
-        expect(Number(reached[1])).toBe(threshold ?? Number.NaN);
-        expect(Number(reached[2])).toBeGreaterThanOrEqual(threshold ?? Number.NaN);
-      }
+      expectCoverageMet(result, project);
     };
 
     it(
@@ -252,15 +215,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
       }
     });
 
-    it(
-      "passes check --deploy at warning level with .env.example filled in",
-      async () => {
-        const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], productionEnv());
-        expectSuccess(result);
-        expect(result.stdout).toContain(NO_ISSUES);
-      },
-      COMMAND_TIMEOUT_MS,
-    );
+    itPassesCheckDeploy((args, env) => manage(args, env), productionEnv, COMMAND_TIMEOUT_MS);
 
     it(
       "refuses to start without SECRET_KEY",
@@ -285,7 +240,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
         // Django's alphabet includes "$", so about one generated key in fifty starts with it.
         const result = await manage(["check", "--deploy", "--fail-level", "WARNING"], {
           ...productionEnv(),
-          SECRET_KEY: `$${randomKey()}`,
+          SECRET_KEY: `$${randomSecretKey()}`,
         });
         expectSuccess(result);
         expect(result.stdout).toContain(NO_ISSUES);
@@ -298,7 +253,7 @@ describe(`a generated project (${NAME}), run for real`, () => {
       async () => {
         const result = await manage(["check", "--deploy"], {
           ...productionEnv(),
-          SECRET_KEY: `django-insecure-${randomKey()}`,
+          SECRET_KEY: `django-insecure-${randomSecretKey()}`,
         });
         expect(result.code).withContext(describeRun(result)).not.toBe(0);
         expect(result.stderr).withContext(describeRun(result)).toContain("SECRET_KEY");
@@ -326,13 +281,12 @@ describe(`a generated project (${NAME}), run for real`, () => {
           if (collected.code !== 0) {
             throw new Error(`collectstatic failed:\n${describeRun(collected)}`);
           }
-          server = await startServer({
-            command: venv().bin("gunicorn"),
-            args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
-            cwd: project,
-            env: venv().env(env),
-            readyPath: "/healthz",
-            readyHeaders: { Host: host },
+          server = await startGunicorn({
+            py: venv(),
+            dir: project,
+            name: NAME,
+            env,
+            host,
             timeoutMs: SERVER_WAIT_MS,
           });
         },
@@ -447,8 +401,4 @@ function requestHost(allowedHosts: string): string {
     return "localhost";
   }
   return first.startsWith(".") ? `www${first}` : first;
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

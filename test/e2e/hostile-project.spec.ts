@@ -15,7 +15,8 @@ import {
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { freshDirsPerSpec, removeDir, snapshot, tempDir } from "./support/files";
+import { freshDirsPerSpec, projectState, removeDir, snapshot } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import {
   baseEnv,
   BIN,
@@ -32,11 +33,6 @@ const TIMEOUT_MS = 60_000;
 const JOURNAL = ".quickscale-journal";
 const LOCK = ".quickscale.lock";
 const SECRET = "TOP-SECRET outside the project\n";
-
-/** A project with git's own folder left out (git's index changes with every status). */
-function projectState(project: string): string[] {
-  return snapshot(project).filter((line) => !/^\.git(\/|$)/.test(line));
-}
 
 /**
  * Hostile or broken projects (docs/architecture.md, "The project folder is untrusted"; issue 9 sections 1 to 4): journals and locks
@@ -115,12 +111,7 @@ describe("a hostile project", () => {
   };
 
   beforeAll(async () => {
-    fixtures = tempDir("hostile-fixtures");
-    const made = await runBin(["init", "shop", "--skip-git"], fixtures);
-    if (made.code !== 0) {
-      throw new Error(`Generating the fixture project failed:\n${describeRun(made)}`);
-    }
-    pristine = join(fixtures, "shop");
+    ({ root: fixtures, dir: pristine } = await generateProject("hostile-fixtures", "shop"));
   }, TIMEOUT_MS);
 
   afterAll(() => {

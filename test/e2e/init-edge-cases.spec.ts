@@ -9,7 +9,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { freshDirsPerSpec, removeDir, snapshot, tempDir } from "./support/files";
+import { freshDirsPerSpec, removeDir, snapshot } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import {
   baseEnv,
   BIN,
@@ -459,12 +460,7 @@ describe("quickscale add, on a manifest it must not trust", () => {
   let pristine = "";
 
   beforeAll(async () => {
-    fixtures = tempDir("manifest-fixtures");
-    const made = await runBin(["init", "shop", "--skip-git"], fixtures);
-    if (made.code !== 0) {
-      throw new Error(`Generating the fixture project failed:\n${describeRun(made)}`);
-    }
-    pristine = join(fixtures, "shop");
+    ({ root: fixtures, dir: pristine } = await generateProject("manifest-fixtures", "shop"));
   }, TIMEOUT_MS);
 
   afterAll(() => {

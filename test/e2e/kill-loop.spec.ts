@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { freshDirsPerSpec, removeDir, snapshot, tempDir } from "./support/files";
+import { freshDirsPerSpec, projectState, removeDir } from "./support/files";
+import { generateProject } from "./support/generated-project";
 import { baseEnv, BIN, describeRun, runBin, RunResult, trackGroup, untrackGroup } from "./support/process";
 
 const RUNS = 60;
@@ -64,11 +65,6 @@ function runAndKill(
   });
 }
 
-/** The project without git's own folder (there is none here, but a user's would change). */
-function projectState(project: string): string[] {
-  return snapshot(project).filter((line) => !/^\.git(\/|$)/.test(line));
-}
-
 /**
  * Crash safety, proven by brute force: `quickscale add auth` killed (SIGKILL and SIGTERM in
  * turn) at random moments spread over a whole run, then `quickscale recover` or the next
@@ -87,13 +83,8 @@ describe("kill loop", () => {
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
-    fixtures = tempDir("kill-loop-fixtures");
+    ({ root: fixtures, dir: pristine } = await generateProject("kill-loop-fixtures", "shop"));
     env = { XDG_STATE_HOME: join(fixtures, "state") };
-    const made = await runBin(["init", "shop", "--skip-git"], fixtures);
-    if (made.code !== 0) {
-      throw new Error(`Generating the fixture project failed:\n${describeRun(made)}`);
-    }
-    pristine = join(fixtures, "shop");
     before = projectState(pristine);
     const applied = join(fixtures, "applied");
     cpSync(pristine, applied, { recursive: true });

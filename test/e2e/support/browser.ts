@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createServer, RequestListener } from "node:http";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 import { networkEnv } from "./network-env";
 import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./process";
@@ -195,4 +196,43 @@ export function withoutExpected404(problems: PageProblems): PageProblems {
 /** True when nothing went wrong. */
 export function hasNoProblems(problems: PageProblems): boolean {
   return Object.values(problems).every((list: string[]) => list.length === 0);
+}
+
+/**
+ * Chromium and a throwaway HTTP server on 127.0.0.1 answering with `handler`, started
+ * before the specs of the enclosing `describe` and stopped after them: for the specs that
+ * prove a check can fail, on a page made to break it.
+ */
+export function browserWithPageServer(
+  handler: RequestListener,
+  setupTimeoutMs: number,
+  teardownTimeoutMs: number,
+): { browser: () => Browser; origin: () => string } {
+  let browser: Browser | undefined;
+  const server = createServer(handler);
+  let origin = "";
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    origin =
+      typeof address === "object" && address !== null ? `http://127.0.0.1:${String(address.port)}` : "";
+  }, setupTimeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    if (server.listening) {
+      await new Promise((resolve) => {
+        server.close(resolve);
+      });
+    }
+  }, teardownTimeoutMs);
+  return {
+    browser: () => {
+      if (browser === undefined) {
+        throw new Error("Chromium did not start.");
+      }
+      return browser;
+    },
+    origin: () => origin,
+  };
 }

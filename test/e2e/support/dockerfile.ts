@@ -1,16 +1,40 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
+import dockerignore from "@balena/dockerignore";
+import {
+  DockerfileParser,
+  From,
+  Instruction,
+  ModifiableInstruction,
+  PropertyInstruction,
+} from "dockerfile-ast";
 import { listFiles } from "./files";
 import { describeRun, run, RunResult } from "./process";
 
-/** One instruction of a Dockerfile, its continuation lines joined. */
+/** One instruction of a Dockerfile, as dockerfile-ast reads it. */
 export interface DockerInstruction {
   /** Upper case: `FROM`, `RUN`, `COPY`, … */
   keyword: string;
-  /** Everything after the keyword, comments inside continuations removed. */
+  /**
+   * Everything after the keyword, its flags first: continuation lines joined, the comment
+   * lines inside them dropped, white space folded.
+   */
   args: string;
+  /** `--name=value` flags (`COPY --from`, `HEALTHCHECK --interval`, …); a bare flag has "". */
+  flags: Record<string, string>;
+  /** The arguments without the flags. */
+  operands: string;
+  /** `ENV`, `ARG` and `LABEL`: each key, its value unquoted (undefined: `ARG` without one). */
+  properties: DockerProperty[];
   /** 1-based line of the keyword. */
   line: number;
+}
+
+export interface DockerProperty {
+  name: string;
+  value: string | undefined;
+  /** Single-quoted: no `$VAR` is expanded in it. */
+  literal: boolean;
 }
 
 /** A build stage: its `FROM` and the instructions up to the next one. */
@@ -27,52 +51,73 @@ export interface Dockerfile {
 }
 
 /**
- * Parses a Dockerfile the way BuildKit reads it for these checks: `\` continues a line,
- * comment lines (also inside a continuation) and parser directives are dropped.
+ * Parses a Dockerfile with dockerfile-ast (the parser of the Dockerfile language server):
+ * parser directives, `\` continuations, comment lines inside them, flags and quoting are
+ * its business; this only shapes its instructions into stages.
  */
 export function parseDockerfile(text: string): Dockerfile {
-  const instructions: DockerInstruction[] = [];
-  let pending: { parts: string[]; line: number } | undefined;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const trimmed = raw.trim();
-    if (trimmed.startsWith("#") || (trimmed === "" && pending === undefined)) {
-      return;
-    }
-    const continued = /\\\s*$/.test(raw);
-    const part = continued ? raw.replace(/\\\s*$/, "") : raw;
-    if (pending === undefined) {
-      pending = { parts: [part], line: index + 1 };
-    } else {
-      pending.parts.push(part);
-    }
-    if (!continued) {
-      const joined = pending.parts.join(" ").trim();
-      const match = /^(\S+)\s*([\s\S]*)$/.exec(joined);
-      if (match !== null) {
-        instructions.push({
-          keyword: (match[1] ?? "").toUpperCase(),
-          args: (match[2] ?? "").replace(/\s+/g, " ").trim(),
-          line: pending.line,
-        });
-      }
-      pending = undefined;
-    }
-  });
+  const ast = DockerfileParser.parse(text);
+  const lines = text.split(/\r?\n/);
+  const comments = ast.getComments();
   const dockerfile: Dockerfile = { globals: [], stages: [] };
-  for (const instruction of instructions) {
-    if (instruction.keyword === "FROM") {
-      const words = instruction.args.split(" ").filter((word) => !word.startsWith("--"));
-      const [image = "", as, name] = words;
+  for (const instruction of ast.getInstructions()) {
+    const range = instruction.getRange();
+    const inside = comments.filter(
+      (comment) =>
+        comment.getRange().start.line > range.start.line && comment.getRange().start.line < range.end.line,
+    );
+    // getArgumentsContent() keeps a comment line inside a continuation: BuildKit drops it.
+    const operands = inside
+      .reduce((content, comment) => {
+        const { start, end } = comment.getRange();
+        return content.replace(lines[start.line]?.slice(start.character, end.character) ?? "", " ");
+      }, instruction.getArgumentsContent() ?? "")
+      .replace(/\s+/g, " ")
+      .trim();
+    const flags = Object.fromEntries(
+      (instruction instanceof ModifiableInstruction ? instruction.getFlags() : []).map((flag) => [
+        flag.getName(),
+        flag.getValue() ?? "",
+      ]),
+    );
+    const parsed: DockerInstruction = {
+      keyword: instruction.getKeyword(),
+      args: [...Object.entries(flags).map(([name, value]) => `--${name}=${value}`), operands]
+        .join(" ")
+        .trim(),
+      flags,
+      operands,
+      properties: propertiesOf(instruction, lines),
+      line: range.start.line + 1,
+    };
+    if (instruction instanceof From) {
+      const name = instruction.getBuildStage();
       dockerfile.stages.push({
-        image,
-        ...(as?.toUpperCase() === "AS" && name !== undefined ? { name } : {}),
+        image: instruction.getImage() ?? "",
+        ...(name === null ? {} : { name }),
         instructions: [],
       });
     } else {
-      (dockerfile.stages.at(-1)?.instructions ?? dockerfile.globals).push(instruction);
+      (dockerfile.stages.at(-1)?.instructions ?? dockerfile.globals).push(parsed);
     }
   }
   return dockerfile;
+}
+
+function propertiesOf(instruction: Instruction, lines: string[]): DockerProperty[] {
+  if (!(instruction instanceof PropertyInstruction)) {
+    return [];
+  }
+  return instruction.getProperties().map((property) => {
+    const valueRange = property.getValueRange();
+    const raw =
+      valueRange === null ? "" : (lines[valueRange.start.line]?.slice(valueRange.start.character) ?? "");
+    return {
+      name: property.getName(),
+      value: property.getValue() ?? undefined,
+      literal: raw.startsWith("'"),
+    };
+  });
 }
 
 /** The argv of an exec-form instruction (`["gunicorn", …]`), or undefined for the shell form. */
@@ -91,41 +136,30 @@ export function execForm(args: string): string[] | undefined {
 }
 
 /** `HEALTHCHECK [--option=value …] CMD …`: its options and its command. */
-export function parseHealthcheck(args: string): { options: Record<string, string>; command: string } {
-  const match = /^((?:--[a-z-]+=\S+\s+)*)CMD\s+([\s\S]+)$/i.exec(args);
-  if (match === null) {
-    throw new Error(`Not a HEALTHCHECK with a CMD: ${args}`);
+export function parseHealthcheck(instruction: DockerInstruction): {
+  options: Record<string, string>;
+  command: string;
+} {
+  const match = /^CMD\s+([\s\S]+)$/i.exec(instruction.operands);
+  if (instruction.keyword !== "HEALTHCHECK" || match === null) {
+    throw new Error(`Not a HEALTHCHECK with a CMD: ${instruction.args}`);
   }
-  const options: Record<string, string> = {};
-  for (const option of (match[1] ?? "")
-    .trim()
-    .split(/\s+/)
-    .filter((word) => word !== "")) {
-    const [key = "", value = ""] = option.replace(/^--/, "").split("=");
-    options[key] = value;
-  }
-  return { options, command: match[2] ?? "" };
+  return { options: instruction.flags, command: match[1] ?? "" };
 }
 
 /**
  * The `KEY=value` pairs of an `ENV`, `ARG` or `LABEL` instruction (quotes removed,
- * `$VAR` and `${VAR}` expanded from `vars`). An `ARG` without a value gives an empty one.
+ * `$VAR` and `${VAR}` expanded from `vars` outside single quotes). An `ARG` without a
+ * value gives an empty one.
  */
-export function keyValues(args: string, vars: Record<string, string | undefined>): [string, string][] {
-  const pairs: [string, string][] = [];
-  const pattern = /([A-Za-z_][A-Za-z0-9_.-]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g;
-  for (const match of args.matchAll(pattern)) {
-    const [, key = "", raw] = match;
-    if (raw === undefined) {
-      pairs.push([key, ""]);
-    } else if (raw.startsWith("'")) {
-      pairs.push([key, raw.slice(1, -1)]);
-    } else {
-      const unquoted = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
-      pairs.push([key, expandVariables(unquoted, vars)]);
-    }
-  }
-  return pairs;
+export function keyValues(
+  instruction: DockerInstruction,
+  vars: Record<string, string | undefined>,
+): [string, string][] {
+  return instruction.properties.map(({ name, value, literal }) => [
+    name,
+    value === undefined || literal ? (value ?? "") : expandVariables(value, vars),
+  ]);
 }
 
 function expandVariables(text: string, vars: Record<string, string | undefined>): string {
@@ -137,65 +171,13 @@ function expandVariables(text: string, vars: Record<string, string | undefined>)
 
 /**
  * Whether `.dockerignore` (its text) leaves the context path `relative` out of the build
- * context, with Docker's rules: patterns are relative to the context root, `*` and `?` stop
+ * context, by @balena/dockerignore (Docker's own rules, ported from moby: `*` and `?` stop
  * at `/`, `**` spans folders, a pattern that matches a folder excludes what is inside it,
- * `!` re-includes, and the last matching pattern decides.
+ * `!` re-includes, the last matching pattern decides).
  */
 export function dockerignoreMatcher(text: string): (relative: string) => boolean {
-  const rules = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"))
-    .map((line) => {
-      const include = line.startsWith("!");
-      const pattern = posix.normalize((include ? line.slice(1) : line).trim()).replace(/^\/+|\/+$/g, "");
-      return { include, regex: patternRegex(pattern.replace(/^\.\//, "")) };
-    });
-  return (relative) => {
-    const parts = relative.split("/");
-    const candidates = parts.map((_part, index) => parts.slice(0, index + 1).join("/"));
-    let excluded = false;
-    for (const rule of rules) {
-      if (candidates.some((candidate) => rule.regex.test(candidate))) {
-        excluded = !rule.include;
-      }
-    }
-    return excluded;
-  };
-}
-
-function patternRegex(pattern: string): RegExp {
-  let source = "";
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern.charAt(index);
-    if (char === "*" && pattern.charAt(index + 1) === "*") {
-      index++;
-      if (pattern.charAt(index + 1) === "/") {
-        index++;
-        source += "(?:.*/)?";
-      } else {
-        source += ".*";
-      }
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else if (char === "[") {
-      const end = pattern.indexOf("]", index + 1);
-      if (end === -1) {
-        source += "\\[";
-      } else {
-        source += `[${pattern.slice(index + 1, end).replace(/^!/, "^")}]`;
-        index = end;
-      }
-    } else if (char === "\\" && index + 1 < pattern.length) {
-      index++;
-      source += escapeRegex(pattern.charAt(index));
-    } else {
-      source += escapeRegex(char);
-    }
-  }
-  return new RegExp(`^${source}$`);
+  const rules = dockerignore().add(text);
+  return (relative) => rules.ignores(relative);
 }
 
 function escapeRegex(text: string): string {
@@ -261,7 +243,7 @@ export async function runDockerfileLocally(options: LocalBuildOptions): Promise<
   const build: LocalBuild = { ran: [], skipped: [], env: {}, workdir: options.root, mapPaths };
   const globalArgs: Record<string, string> = {};
   for (const instruction of options.dockerfile.globals.filter((item) => item.keyword === "ARG")) {
-    for (const [key, value] of keyValues(instruction.args, globalArgs)) {
+    for (const [key, value] of keyValues(instruction, globalArgs)) {
       globalArgs[key] = options.buildArgs?.[key] ?? value;
     }
   }
@@ -275,12 +257,12 @@ export async function runDockerfileLocally(options: LocalBuildOptions): Promise<
       const vars = { ...env, ...args };
       switch (instruction.keyword) {
         case "ARG":
-          for (const [key, value] of keyValues(instruction.args, vars)) {
+          for (const [key, value] of keyValues(instruction, vars)) {
             args[key] = options.buildArgs?.[key] ?? globalArgs[key] ?? value;
           }
           break;
         case "ENV":
-          for (const [key, value] of keyValues(instruction.args, vars)) {
+          for (const [key, value] of keyValues(instruction, vars)) {
             env[key] = mapPaths(value);
           }
           break;
@@ -298,7 +280,7 @@ export async function runDockerfileLocally(options: LocalBuildOptions): Promise<
           copyInstruction(instruction, workdir, options, mapPaths, where);
           break;
         case "RUN": {
-          if (/^--/.test(instruction.args)) {
+          if (Object.keys(instruction.flags).length > 0) {
             throw new Error(`${where}: RUN flags are not supported by the local build`);
           }
           if (options.skip(instruction.args)) {
@@ -337,7 +319,7 @@ function containerRoots(dockerfile: Dockerfile): string[] {
         paths.add(posix.normalize(instruction.args));
       }
       if (instruction.keyword === "COPY" || instruction.keyword === "ADD") {
-        const { from, paths: copyPaths } = copyArgs(instruction.args);
+        const { from, paths: copyPaths } = copyArgs(instruction);
         const dest = copyPaths.at(-1);
         if (dest?.startsWith("/") === true) {
           paths.add(posix.normalize(dest).replace(/\/$/, ""));
@@ -352,12 +334,9 @@ function containerRoots(dockerfile: Dockerfile): string[] {
   return [...paths].filter((path) => path !== "/").sort((a, b) => b.length - a.length);
 }
 
-function copyArgs(args: string): { from?: string; paths: string[] } {
-  const words = args.split(" ").filter((word) => word !== "");
-  const flags = words.filter((word) => word.startsWith("--"));
-  const from = flags.find((flag) => flag.startsWith("--from="))?.slice("--from=".length);
-  const rest = words.filter((word) => !word.startsWith("--")).join(" ");
-  const paths = execForm(rest) ?? rest.split(" ");
+function copyArgs(instruction: DockerInstruction): { from?: string; paths: string[] } {
+  const from = instruction.flags["from"];
+  const paths = execForm(instruction.operands) ?? instruction.operands.split(" ");
   return from === undefined ? { paths } : { from, paths };
 }
 
@@ -368,7 +347,7 @@ function copyInstruction(
   mapPaths: (text: string) => string,
   where: string,
 ): void {
-  const { from, paths } = copyArgs(instruction.args);
+  const { from, paths } = copyArgs(instruction);
   const dest = paths.at(-1);
   const sources = paths.slice(0, -1);
   if (dest === undefined || sources.length === 0) {

@@ -79,3 +79,8 @@ export function snapshot(root: string): string[] {
 export function sha256(content: Buffer | string): string {
   return `sha256-${createHash("sha256").update(content).digest("hex")}`;
 }
+
+/** {@link snapshot} of a project without git's own folder (git's index changes with every status). */
+export function projectState(project: string): string[] {
+  return snapshot(project).filter((line) => !/^\.git(\/|$)/.test(line));
+}

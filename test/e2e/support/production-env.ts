@@ -4,6 +4,11 @@ import { join } from "node:path";
 import { parseDotenv } from "./dotenv";
 import { ThrowawayDatabase } from "./postgres";
 
+/** A production-grade random key (64 characters, none of them `$`, which django-environ expands). */
+export function randomSecretKey(): string {
+  return randomBytes(48).toString("base64url");
+}
+
 /**
  * Production settings as `.env.example` describes them, for this machine: a fresh key,
  * the throwaway database, the local Redis, and the address the browser uses (gunicorn's
@@ -13,7 +18,7 @@ import { ThrowawayDatabase } from "./postgres";
 export function productionEnv(dir: string, name: string, db: ThrowawayDatabase): Record<string, string> {
   return {
     ...Object.fromEntries(parseDotenv(readFileSync(join(dir, ".env.example"), "utf8"))),
-    SECRET_KEY: randomBytes(48).toString("base64url"),
+    SECRET_KEY: randomSecretKey(),
     DATABASE_URL: db.url,
     REDIS_URL: "redis://127.0.0.1:6379/0",
     DJANGO_SETTINGS_MODULE: `${name}.settings.production`,

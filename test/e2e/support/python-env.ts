@@ -129,17 +129,33 @@ export async function ensureVenv(
   return pythonEnv(dir, [...requirements]);
 }
 
-/** The interpreter's real path and version: part of the cache key. */
-async function interpreter(): Promise<string> {
-  const result = await run(PYTHON, ["-c", "import sys; print(sys.executable, sys.version)"], {
-    cwd: REPO_ROOT,
-    env: baseEnv(),
-    timeoutMs: 30_000,
-  });
+/** The Python of this machine that the specs use (`$QUICKSCALE_E2E_PYTHON`, else python3). */
+export interface HostPython {
+  /** Its `python` command, for `-m venv` and the like. */
+  command: string;
+  /** `sys.executable`: its real path. */
+  executable: string;
+  /** `major.minor`, as a CI matrix or an image tag names it. */
+  version: string;
+  /** `sys.version` in full. */
+  fullVersion: string;
+}
+
+export async function hostPython(): Promise<HostPython> {
+  const script =
+    "import json, sys; print(json.dumps([sys.executable, sys.version, '%d.%d' % sys.version_info[:2]]))";
+  const result = await run(PYTHON, ["-c", script], { cwd: REPO_ROOT, env: baseEnv(), timeoutMs: 30_000 });
   if (result.code !== 0) {
     throw new Error(`Cannot run ${PYTHON}:\n${describeRun(result)}`);
   }
-  return result.stdout.trim();
+  const [executable = "", fullVersion = "", version = ""] = JSON.parse(result.stdout) as string[];
+  return { command: PYTHON, executable, version, fullVersion };
+}
+
+/** The interpreter's real path and version: part of the cache key (the text `print(sys.executable, sys.version)` gave). */
+async function interpreter(): Promise<string> {
+  const python = await hostPython();
+  return `${python.executable} ${python.fullVersion}`.trim();
 }
 
 async function buildVenv(

@@ -1,13 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import PostalMime from "postal-mime";
 
 /** One message written by Django's file-based email backend. */
 export interface SentEmail {
   /** The file it was written to. */
   file: string;
+  /** The recipients' addresses, comma-separated. */
   to: string;
   subject: string;
-  /** The text, decoded from quoted-printable or base64 when the message says so. */
+  /** The text part, decoded (quoted-printable, base64, charsets) by postal-mime. */
   body: string;
 }
 
@@ -17,56 +19,36 @@ const SEPARATOR = `\n${"-".repeat(79)}\n`;
 /**
  * Every message under `dir`, where Django's file-based backend
  * (`django.core.mail.backends.filebased.EmailBackend`, with `EMAIL_FILE_PATH`) writes one
- * file per connection, its messages separated by a line of 79 dashes. Single-part text
- * messages, as allauth sends them; an empty list when the folder does not exist yet.
+ * file per connection, its messages separated by a line of 79 dashes; each message is
+ * parsed by postal-mime. An empty list when the folder does not exist yet.
  */
-export function readSentEmails(dir: string): SentEmail[] {
+export async function readSentEmails(dir: string): Promise<SentEmail[]> {
   if (!existsSync(dir)) {
     return [];
   }
-  return readdirSync(dir)
+  const messages = readdirSync(dir)
     .sort()
     .flatMap((name) =>
       readFileSync(join(dir, name), "utf8")
         .split(SEPARATOR)
         .filter((raw) => raw.trim() !== "")
-        .map((raw) => parseMessage(join(dir, name), raw)),
+        .map((raw) => ({ file: join(dir, name), raw })),
     );
-}
-
-function parseMessage(file: string, raw: string): SentEmail {
-  const text = raw.replace(/\r\n/g, "\n");
-  const split = text.indexOf("\n\n");
-  const head = split === -1 ? text : text.slice(0, split);
-  const body = split === -1 ? "" : text.slice(split + 2);
-  // Folded header lines continue with whitespace.
-  const headers = new Map<string, string>();
-  for (const line of head.replace(/\n[ \t]+/g, " ").split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) {
-      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-    }
-  }
-  const encoding = (headers.get("content-transfer-encoding") ?? "").toLowerCase();
-  return {
-    file,
-    to: headers.get("to") ?? "",
-    subject: headers.get("subject") ?? "",
-    body: decodeBody(body, encoding),
-  };
-}
-
-function decodeBody(body: string, encoding: string): string {
-  if (encoding === "base64") {
-    return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-  }
-  if (encoding === "quoted-printable") {
-    const bytes = body
-      .replace(/=\n/g, "")
-      .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(bytes, "latin1").toString("utf8");
-  }
-  return body;
+  return Promise.all(
+    messages.map(async ({ file, raw }) => {
+      const email = await PostalMime.parse(raw);
+      return {
+        file,
+        to: (email.to ?? [])
+          .flatMap((address) =>
+            address.group === undefined ? [address.address] : address.group.map((m) => m.address),
+          )
+          .join(", "),
+        subject: email.subject ?? "",
+        body: email.text ?? "",
+      };
+    }),
+  );
 }
 
 /** The links of a message's text, in order. */

@@ -1,15 +1,41 @@
-import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "./browser";
-import { removeDir, tempDir } from "./files";
+import { generateProjectWithAuth } from "./generated-project";
 import { createThrowawayDatabase } from "./postgres";
 import { productionEnv } from "./production-env";
-import { describeRun, runBin } from "./process";
+import { describeRun } from "./process";
 import { ensureProjectEnv } from "./python-env";
-import { RunningServer, startServer } from "./server";
+import { RunningServer, startGunicorn } from "./server";
 
 const COMMAND_TIMEOUT_MS = 2 * 60_000;
 const SERVER_WAIT_MS = 30_000;
+
+/**
+ * Creates an account whose address is confirmed, so it can sign in at once: a superuser
+ * when E2E_STAFF is set, with the display name E2E_NAME when one is given; prints its id.
+ */
+const CREATE_CONFIRMED_ACCOUNT = [
+  "import os",
+  "from allauth.account.models import EmailAddress",
+  "from django.contrib.auth import get_user_model",
+  'email, password = os.environ["E2E_EMAIL"], os.environ["E2E_PASSWORD"]',
+  "users = get_user_model().objects",
+  'create = users.create_superuser if os.environ.get("E2E_STAFF") else users.create_user',
+  'extra = {"name": os.environ["E2E_NAME"]} if os.environ.get("E2E_NAME") else {}',
+  "user = create(email=email, password=password, **extra)",
+  "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
+  "print(user.pk)",
+].join("\n");
+
+/** An account to create with {@link ServedAuthSite.createConfirmedAccount}. */
+export interface NewAccount {
+  email: string;
+  password: string;
+  /** A superuser (for the admin), rather than a plain user. */
+  staff?: boolean;
+  /** Its display name. */
+  name?: string;
+}
 
 /** A generated project with `add auth --mfa`, migrated and served by gunicorn, and a browser. */
 export interface ServedAuthSite {
@@ -19,6 +45,8 @@ export interface ServedAuthSite {
   browser: Browser;
   /** `python manage.py args` with the production settings (and `extra`); its stdout, or throws. */
   manage(args: readonly string[], extra?: Record<string, string>): Promise<string>;
+  /** Creates an account whose address is already confirmed, so it can sign in at once; its id. */
+  createConfirmedAccount(account: NewAccount): Promise<string>;
   /** Stops the server and the browser, drops the database, removes the project. */
   close(): Promise<void>;
 }
@@ -31,11 +59,11 @@ export interface ServedAuthSite {
  * failure is torn down again.
  */
 export async function serveAuthSite(label: string, name: string): Promise<ServedAuthSite> {
-  const root = tempDir(label);
-  const dir = join(root, name);
+  const generated = await generateProjectWithAuth(label, name, [["--mfa"]]);
+  const dir = generated.dir;
   const cleanups: (() => Promise<void> | void)[] = [
     () => {
-      removeDir(root);
+      generated.remove();
     },
   ];
   const close = async (): Promise<void> => {
@@ -44,14 +72,6 @@ export async function serveAuthSite(label: string, name: string): Promise<Served
     }
   };
   try {
-    const generated = await runBin(["init", name, "--directory", dir, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
-    }
-    const added = await runBin(["add", "auth", "--mfa", "--allow-dirty"], dir);
-    if (added.code !== 0) {
-      throw new Error(`quickscale add auth --mfa failed:\n${describeRun(added)}`);
-    }
     const [py, db, browser] = await Promise.all([
       ensureProjectEnv(dir),
       createThrowawayDatabase(),
@@ -75,17 +95,19 @@ export async function serveAuthSite(label: string, name: string): Promise<Served
     };
     await manage(["migrate", "--noinput"]);
     await manage(["collectstatic", "--noinput"]);
-    const server = await startServer({
-      command: py.bin("gunicorn"),
-      args: [`${name}.wsgi`, "--bind", "127.0.0.1:{port}"],
-      cwd: dir,
-      env: py.env(env),
-      readyPath: "/healthz",
-      readyHeaders: { Host: "127.0.0.1" },
-      timeoutMs: SERVER_WAIT_MS,
-    });
+    const server = await startGunicorn({ py, dir, name, env, host: "127.0.0.1", timeoutMs: SERVER_WAIT_MS });
     cleanups.push(() => server.stop());
-    return { dir, server, browser, manage, close };
+    const createConfirmedAccount = async (account: NewAccount): Promise<string> => {
+      const printed = await manage(["shell", "-c", CREATE_CONFIRMED_ACCOUNT], {
+        E2E_EMAIL: account.email,
+        E2E_PASSWORD: account.password,
+        ...(account.staff === true ? { E2E_STAFF: "1" } : {}),
+        ...(account.name === undefined ? {} : { E2E_NAME: account.name }),
+      });
+      // The last line: Django's shell may first say which objects it imported.
+      return printed.trim().split("\n").pop() ?? "";
+    };
+    return { dir, server, browser, manage, createConfirmedAccount, close };
   } catch (error) {
     await close();
     throw error;

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { killGroup, tail, trackGroup, untrackGroup } from "./process";
+import type { PythonEnv } from "./python-env";
 
 /** A port nobody listens on right now, on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -144,6 +145,28 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   }
 }
 
+/**
+ * gunicorn from the venv `py` serving the WSGI application of the project `name` (its
+ * folder `dir`) with `env` on a free port, ready once /healthz answers for the Host `host`.
+ */
+export function startGunicorn(options: {
+  py: PythonEnv;
+  dir: string;
+  name: string;
+  env: NodeJS.ProcessEnv;
+  host: string;
+  timeoutMs: number;
+}): Promise<RunningServer> {
+  return startServer({
+    command: options.py.bin("gunicorn"),
+    args: [`${options.name}.wsgi`, "--bind", "127.0.0.1:{port}"],
+    cwd: options.dir,
+    env: options.py.env(options.env),
+    readyPath: "/healthz",
+    readyHeaders: { Host: options.host },
+    timeoutMs: options.timeoutMs,
+  });
+}
 /** What an HTTP request got back (bodies are small pages here: read as text). */
 export interface HttpResponse {
   status: number;

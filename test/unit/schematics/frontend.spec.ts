@@ -38,11 +38,14 @@ describe("the UI shell of a generated project", () => {
 
   it("shows sign-in and sign-up once allauth's URLs exist, and the signed-in user with a sign-out form", () => {
     const menu = text("templates/includes/account_menu.html");
-    expect(menu).toContain("{% url 'account_login' as login_url %}");
-    expect(menu).toContain("{% url 'account_signup' as signup_url %}");
-    expect(menu).toContain("{% url 'account_logout' as logout_url %}");
+    expect(menu).toContain('href="{{ account_urls.login }}"');
+    expect(menu).toContain('href="{{ account_urls.signup }}"');
     expect(menu).toContain("{% if user.is_authenticated %}");
-    expect(menu).toMatch(/<form method="post" action="{{ logout_url }}"[^>]*>\s*{% csrf_token %}/);
+    expect(menu).toMatch(/<form method="post" action="{{ account_urls.logout }}"[^>]*>\s*{% csrf_token %}/);
+    // The names are looked up once by the project's context processor, not on every page.
+    expect(menu).not.toMatch(/{% url '(account_|profile)/);
+    expect(text("shop/settings/base.py")).toContain('"shop.context_processors.account_urls",');
+    expect(text("shop/context_processors.py")).toContain('"logout": ("account_logout", "admin:logout"),');
   });
 
   it("has error pages, the 500 page standing alone (Django renders it without a request)", () => {

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addableSchematics, declaredSchematic } from "../../../../src/cli/declared-schematics";
-import { PACKAGE_ROOT } from "../../../../src/base/version";
 
 describe("declared schematics", () => {
   let root: string;
@@ -36,8 +35,15 @@ describe("declared schematics", () => {
     writeFileSync(join(root, "collection.json"), JSON.stringify({ schematics: entries }));
   }
 
-  it("offers every public schematic of collection.json but init to quickscale add, by name", () => {
-    collection({ init: {}, zebra: {}, core: { private: true }, internal: { hidden: true }, alpha: {} });
+  it("offers every public schematic of collection.json but init and update to quickscale add, by name", () => {
+    collection({
+      init: {},
+      update: {},
+      zebra: {},
+      core: { private: true },
+      internal: { hidden: true },
+      alpha: {},
+    });
     const addable = addableSchematics(root);
     expect(addable.map((schematic) => schematic.name)).toEqual(["alpha", "zebra"]);
     expect(addable[1]?.description).toBe("The zebra schematic.");
@@ -58,16 +64,8 @@ describe("declared schematics", () => {
     );
   });
 
-  it("reads every schematic of QuickScale's own collection, each schema within what the bin validates", () => {
-    const names = Object.keys(
-      (JSON.parse(readFileSync(join(PACKAGE_ROOT, "collection.json"), "utf8")) as { schematics: object })
-        .schematics,
-    );
-    for (const name of names) {
-      expect(() => declaredSchematic(name))
-        .withContext(name)
-        .not.toThrow();
-    }
+  it("reads init and every module of QuickScale's own collection, each schema within what the bin validates", () => {
+    expect(() => declaredSchematic("init")).not.toThrow();
     expect(addableSchematics().map((schematic) => schematic.name)).toEqual([
       "auth",
       "ci",
