@@ -1,9 +1,11 @@
 // Bundles the bin (src/cli/main.ts, our schematics and the devkit modules they use) into
 // dist/quickscale.cjs: one file to read and compile instead of ~500 modules to resolve.
 // web-tree-sitter and the Python grammar stay outside: they find their .wasm files
-// next to their own modules. bundle-slim.mjs keeps out what the devkit loads but we never run.
+// next to their own modules. bundle-factories.mjs links in the factories collection.json
+// lists; bundle-slim.mjs keeps out what the devkit loads but we never run.
 import { build } from "esbuild";
 import { join } from "node:path";
+import { linkedFactories } from "./bundle-factories.mjs";
 import { slimBundle } from "./bundle-slim.mjs";
 
 const root = join(import.meta.dirname, "..");
@@ -24,6 +26,6 @@ await build({
   // import() of an external package becomes require(): the bin loads the bundle through
   // vm.Script (for V8's code cache), which has no loader for dynamic imports.
   supported: { "dynamic-import": false },
-  plugins: [slimBundle(root)],
+  plugins: [linkedFactories(root), slimBundle(root)],
   logLevel: "warning",
 });

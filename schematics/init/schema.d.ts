@@ -6,11 +6,11 @@ export interface Schema {
    */
   name: string;
   /**
-   * The folder to create, relative to the current one (defaults to the project name).
+   * Folder to create (default: ./<name>): with quickscale init any relative or absolute path, with the schematics CLI a folder inside the current one.
    */
   directory?: string;
   /**
-   * Do not initialise a git repository.
+   * Do not initialise a git repository with a first commit.
    */
   skipGit?: boolean;
 }

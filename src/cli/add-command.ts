@@ -53,12 +53,8 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
   const { logger, flush } = heldWarnings();
   let files: ProjectFile[];
   try {
-    const options =
-      input.concern === "auth"
-        ? { overwrite: input.overwrite, mfa: input.mfa }
-        : { overwrite: input.overwrite };
     const run = await timed("engine and rules", () =>
-      runSchematic(input.concern, options, root, logger, true),
+      runSchematic(input.concern, input.options, root, logger, true),
     );
     files = touchedPaths(run.tree).map((path) => ({
       path: path.slice(1),

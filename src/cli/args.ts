@@ -16,6 +16,13 @@ export interface ParsedArgs {
 /** A mistake on the command line: reported with the command's usage, exit code 2. */
 export class UsageError extends Error {}
 
+/** An option the command does not take: `flag` as given, `--name` or `-x`. */
+export class UnknownOptionError extends UsageError {
+  constructor(readonly flag: string) {
+    super(`Unknown option "${flag}".`);
+  }
+}
+
 /**
  * Parses `args` against `specs`. Unlike the stock CLI: `--flag=false` and `--no-flag` both
  * mean false, a camelCase spelling of a flag is accepted as its kebab-case form instead of
@@ -45,7 +52,7 @@ export function parseArgs(args: readonly string[], specs: Record<string, FlagSpe
     }
     const spec = specs[key];
     if (spec === undefined) {
-      throw new UsageError(`Unknown option "${key.length === 1 ? "-" : "--"}${key}".`);
+      throw new UnknownOptionError(`${key.length === 1 ? "-" : "--"}${key}`);
     }
     if (spec.type === "string" && (typeof value !== "string" || value === "")) {
       throw new UsageError(`Option "--${key}" needs a value: --${key} <${spec.value ?? "value"}>.`);

@@ -1,13 +1,10 @@
 import { FlagSpec } from "./args";
 
-/** The flags of each command; kept apart from the commands so `--help` loads no engine. */
+/**
+ * The flags of our commands themselves, besides the options of the schematic they run
+ * (which come from its schema.json); kept apart from the commands so `--help` loads no engine.
+ */
 export const INIT_FLAGS: Record<string, FlagSpec> = {
-  directory: {
-    type: "string",
-    value: "path",
-    description: "Folder to create (default: ./<name>); any relative or absolute path.",
-  },
-  "skip-git": { type: "boolean", description: "Do not initialise a git repository with a first commit." },
   "dry-run": { type: "boolean", description: "List every file that would be created; write nothing." },
   help: { type: "boolean", description: "Show this help." },
 };
@@ -20,14 +17,7 @@ export interface InitInput {
   dryRun: boolean;
 }
 
-/** The concerns and modules `quickscale add` can add to, or refresh in, an existing project. */
-export const ADDABLE_CONCERNS = ["auth", "ci", "docker", "quality"] as const;
-
 export const ADD_FLAGS: Record<string, FlagSpec> = {
-  overwrite: {
-    type: "boolean",
-    description: "Replace files you changed since QuickScale wrote them (otherwise: stop and show the diff).",
-  },
   "dry-run": {
     type: "boolean",
     description: "Show every file that would change, with a diff; write nothing.",
@@ -36,20 +26,16 @@ export const ADD_FLAGS: Record<string, FlagSpec> = {
     type: "boolean",
     description: "Run even if the git working tree has uncommitted changes.",
   },
-  mfa: {
-    type: "boolean",
-    description: "auth only: add two-factor authentication (TOTP and recovery codes).",
-  },
   help: { type: "boolean", description: "Show this help." },
 };
 
 /** What `quickscale add` was asked to do. */
 export interface AddInput {
   concern: string;
-  overwrite: boolean;
+  /** The schematic's options, validated against its schema.json, defaults filled in. */
+  options: Record<string, unknown>;
   dryRun: boolean;
   allowDirty: boolean;
-  mfa: boolean;
 }
 
 export const UPDATE_FLAGS: Record<string, FlagSpec> = {

@@ -1,6 +1,8 @@
 import { oneLine, paint } from "./output";
-import { FlagSpec, parseArgs, UsageError } from "./args";
-import { ADD_FLAGS, ADDABLE_CONCERNS, INIT_FLAGS, UPDATE_FLAGS } from "./flags";
+import { FlagSpec, parseArgs, ParsedArgs, UnknownOptionError, UsageError } from "./args";
+import { ADD_FLAGS, INIT_FLAGS, UPDATE_FLAGS } from "./flags";
+import { addableSchematics, declaredSchematic, DeclaredSchematic } from "./declared-schematics";
+import { flagsOfSchema, kebabCase, optionsFromArgs, validateOptions } from "./schema-options";
 import { messageOf } from "../base/errors";
 import { QUICKSCALE_VERSION } from "../base/version";
 import { phases, reportPhases, timed } from "../base/profile";
@@ -11,11 +13,18 @@ const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   version: { type: "boolean", description: "Print the version." },
 };
 
-const USAGE = `Usage: quickscale <command> [options]
+const RECOVER_FLAGS: Record<string, FlagSpec> = { help: { type: "boolean", description: "Show this help." } };
+
+// The usages are built when asked for: the list of concerns and their options are read
+// from collection.json and the schemas, which `--version` need not read.
+function usage(): string {
+  return `Usage: quickscale <command> [options]
 
 Commands:
   init <name>       Create a production-ready Django 5.2 project in ./<name>
-  add <concern>     Add or refresh ${ADDABLE_CONCERNS.join(", ")} in the project here
+  add <concern>     Add or refresh ${addableSchematics()
+    .map((schematic) => schematic.name)
+    .join(", ")} in the project here
   update            Bring the project here to this QuickScale's version (three-way merges)
   recover           Roll back a QuickScale run that was interrupted in the project here
 
@@ -24,25 +33,77 @@ ${flagHelp(GLOBAL_FLAGS)}
 
 Run "quickscale <command> --help" for the options of a command.
 `;
+}
 
-const INIT_USAGE = `Usage: quickscale init <name> [options]
+function initUsage(init: DeclaredSchematic): string {
+  const positionals = Object.entries(init.schema.properties ?? {}).filter(
+    ([, property]) => property.$default?.$source === "argv",
+  );
+  return `Usage: quickscale init <name> [options]
 
-Create a production-ready Django 5.2 project. <name> is a lower-case Python
-package name, such as "myapp".
+${init.description}
+
+Arguments:
+${positionals.map(([name, property]) => `  ${`<${kebabCase(name)}>`.padEnd(24)} ${property.description ?? ""}`).join("\n")}
 
 Options:
-${flagHelp(INIT_FLAGS)}
+${flagHelp(initFlags(init))}
 `;
+}
 
-const ADD_USAGE = `Usage: quickscale add <concern> [options]
+/** init's options from its schema.json, then the command's own. */
+function initFlags(init: DeclaredSchematic): Record<string, FlagSpec> {
+  return { ...flagsOfSchema(init.schema), ...INIT_FLAGS };
+}
+
+/**
+ * `quickscale add --help`: every concern with its description, the options common to all
+ * (the command's own and those every schema declares alike), then each concern's own.
+ */
+function addUsage(addable: readonly DeclaredSchematic[]): string {
+  const flagSets = addable.map((schematic) => flagsOfSchema(schematic.schema));
+  const [first = {}] = flagSets;
+  const common = Object.fromEntries(
+    Object.entries(first).filter(([name, spec]) =>
+      flagSets.every((flags) => JSON.stringify(flags[name]) === JSON.stringify(spec)),
+    ),
+  );
+  const own = addable
+    .map((schematic, index) => {
+      const flags = Object.entries(flagSets[index] ?? {}).filter(([name]) => common[name] === undefined);
+      return flags.length === 0
+        ? ""
+        : `\nOptions of ${schematic.name}:\n${flagHelp(Object.fromEntries(flags))}\n`;
+    })
+    .join("");
+  return `Usage: quickscale add <concern> [options]
 
 Add a concern to the QuickScale project in the current folder, or refresh it: its files
-are written where they are missing or unchanged since QuickScale wrote them. Concerns:
-${ADDABLE_CONCERNS.join(", ")}.
+are written where they are missing or unchanged since QuickScale wrote them.
+
+Concerns:
+${addable.map((schematic) => `  ${schematic.name.padEnd(24)} ${schematic.description}`).join("\n")}
 
 Options:
-${flagHelp(ADD_FLAGS)}
+${flagHelp({ ...common, ...ADD_FLAGS })}
+${own}`;
+}
+
+/** `quickscale add <concern> --help`: that concern and all its options. */
+function addConcernUsage(schematic: DeclaredSchematic): string {
+  return `Usage: quickscale add ${schematic.name} [options]
+
+${schematic.description}
+
+Options:
+${flagHelp(addFlags(schematic))}
 `;
+}
+
+/** A concern's options from its schema.json, then the command's own. */
+function addFlags(schematic: DeclaredSchematic): Record<string, FlagSpec> {
+  return { ...flagsOfSchema(schematic.schema), ...ADD_FLAGS };
+}
 
 const UPDATE_USAGE = `Usage: quickscale update [options]
 
@@ -85,64 +146,22 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command.startsWith("-")) {
-      const { flags } = parseArgs(argv, GLOBAL_FLAGS);
+      const { flags } = parseFor(argv, GLOBAL_FLAGS, "quickscale");
       if (flags["version"] === true) {
         process.stdout.write(`${QUICKSCALE_VERSION}\n`);
         return 0;
       }
-      process.stdout.write(USAGE);
+      process.stdout.write(usage());
       return flags["help"] === true ? 0 : 2;
     }
     if (command === "init") {
-      const { positionals, flags } = parseArgs(rest, INIT_FLAGS);
-      if (flags["help"] === true) {
-        process.stdout.write(INIT_USAGE);
-        return 0;
-      }
-      if (positionals.length > 1) {
-        throw new UsageError(`Too many arguments: ${positionals.join(" ")}. Give one project name.`);
-      }
-      // Loaded on demand: the schematics engine is most of our start-up time.
-      const { runInit } = await timed("loading the engine", () => import("./init-command"));
-      return await runInit(
-        {
-          name: positionals[0],
-          directory: stringFlag(flags["directory"]),
-          skipGit: flags["skip-git"] === true,
-          dryRun: flags["dry-run"] === true,
-        },
-        cwd,
-      );
+      return await init(rest, cwd);
     }
     if (command === "add") {
-      const { positionals, flags } = parseArgs(rest, ADD_FLAGS);
-      if (flags["help"] === true) {
-        process.stdout.write(ADD_USAGE);
-        return 0;
-      }
-      const [concern, ...extra] = positionals;
-      if (concern === undefined || extra.length > 0 || !isAddable(concern)) {
-        throw new UsageError(
-          `${concern === undefined ? "Missing concern" : `Unknown concern "${positionals.join(" ")}"`}: quickscale add <${ADDABLE_CONCERNS.join("|")}>.`,
-        );
-      }
-      if (flags["mfa"] === true && concern !== "auth") {
-        throw new UsageError(`Option "--mfa" belongs to "quickscale add auth".`);
-      }
-      const { runAdd } = await timed("loading the engine", () => import("./add-command"));
-      return await runAdd(
-        {
-          concern,
-          overwrite: flags["overwrite"] === true,
-          dryRun: flags["dry-run"] === true,
-          allowDirty: flags["allow-dirty"] === true,
-          mfa: flags["mfa"] === true,
-        },
-        cwd,
-      );
+      return await add(rest, cwd);
     }
     if (command === "update") {
-      const { positionals, flags } = parseArgs(rest, UPDATE_FLAGS);
+      const { positionals, flags } = parseFor(rest, UPDATE_FLAGS, "quickscale update");
       if (flags["help"] === true) {
         process.stdout.write(UPDATE_USAGE);
         return 0;
@@ -161,9 +180,7 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
       );
     }
     if (command === "recover") {
-      const { positionals, flags } = parseArgs(rest, {
-        help: GLOBAL_FLAGS["help"] ?? { type: "boolean", description: "" },
-      });
+      const { positionals, flags } = parseFor(rest, RECOVER_FLAGS, "quickscale recover");
       if (flags["help"] === true) {
         process.stdout.write(RECOVER_USAGE);
         return 0;
@@ -186,7 +203,121 @@ async function run(argv: readonly string[], cwd: string): Promise<number> {
   }
 }
 
-function stringFlag(value: boolean | string | undefined): string | undefined {
+/** `quickscale init [<name>] [options]`: init's options come from its schema.json. */
+async function init(args: readonly string[], cwd: string): Promise<number> {
+  const schematic = declaredSchematic("init");
+  const { positionals, flags } = parseFor(args, initFlags(schematic), "quickscale init");
+  if (flags["help"] === true) {
+    process.stdout.write(initUsage(schematic));
+    return 0;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`Too many arguments: ${positionals.join(" ")}. Give one project name.`);
+  }
+  const options = optionsFromArgs(schematic.schema, positionals, flags);
+  validateOptions(schematic.schema, options);
+  // Loaded on demand: the schematics engine is most of our start-up time.
+  const { runInit } = await timed("loading the engine", () => import("./init-command"));
+  return await runInit(
+    {
+      name: stringOption(options["name"]),
+      directory: stringOption(options["directory"]),
+      skipGit: options["skipGit"] === true,
+      dryRun: flags["dry-run"] === true,
+    },
+    cwd,
+  );
+}
+
+/**
+ * `quickscale add <concern> [options]`: the concerns are the public schematics of
+ * collection.json, and each one's options come from its schema.json.
+ */
+async function add(args: readonly string[], cwd: string): Promise<number> {
+  const addable = addableSchematics();
+  const names = addable.map((schematic) => schematic.name);
+  // First with every concern's flags, to tell the concern from the values of flags.
+  const anyFlags: Record<string, FlagSpec> = {};
+  for (const schematic of addable) {
+    Object.assign(anyFlags, flagsOfSchema(schematic.schema));
+  }
+  Object.assign(anyFlags, ADD_FLAGS);
+  let first: ParsedArgs;
+  try {
+    first = parseArgs(args, anyFlags);
+  } catch (error) {
+    // Unknown to every concern: list what the concern named (if any) takes.
+    const named = addable.find((schematic) => args.includes(schematic.name));
+    throw named === undefined
+      ? explained(error, anyFlags, "quickscale add")
+      : explained(error, addFlags(named), `quickscale add ${named.name}`);
+  }
+  const [concern, ...extra] = first.positionals;
+  const schematic = addable.find((candidate) => candidate.name === concern);
+  if (first.flags["help"] === true && extra.length === 0 && (concern === undefined || schematic)) {
+    process.stdout.write(schematic === undefined ? addUsage(addable) : addConcernUsage(schematic));
+    return 0;
+  }
+  if (concern === undefined || extra.length > 0 || schematic === undefined) {
+    throw new UsageError(
+      `${concern === undefined ? "Missing concern" : `Unknown concern "${first.positionals.join(" ")}"`}: quickscale add <${names.join("|")}>.`,
+    );
+  }
+  // Then with this concern's flags only: another concern's flag is a mistake.
+  const { positionals, flags } = parseFor(args, addFlags(schematic), `quickscale add ${concern}`, addable);
+  const options = optionsFromArgs(schematic.schema, positionals.slice(1), flags);
+  validateOptions(schematic.schema, options);
+  const { runAdd } = await timed("loading the engine", () => import("./add-command"));
+  return await runAdd(
+    {
+      concern,
+      options,
+      dryRun: flags["dry-run"] === true,
+      allowDirty: flags["allow-dirty"] === true,
+    },
+    cwd,
+  );
+}
+
+/** {@link parseArgs}, with an unknown option {@link explained}. */
+function parseFor(
+  args: readonly string[],
+  specs: Record<string, FlagSpec>,
+  command: string,
+  others: readonly DeclaredSchematic[] = [],
+): ParsedArgs {
+  try {
+    return parseArgs(args, specs);
+  } catch (error) {
+    throw explained(error, specs, command, others);
+  }
+}
+
+/**
+ * An unknown option's error, saying which concerns of `others` it belongs to, or else
+ * the options `command` takes (`specs`). Other errors are returned as they are.
+ */
+function explained(
+  error: unknown,
+  specs: Record<string, FlagSpec>,
+  command: string,
+  others: readonly DeclaredSchematic[] = [],
+): unknown {
+  if (!(error instanceof UnknownOptionError)) {
+    return error;
+  }
+  const name = error.flag.replace(/^--?/, "");
+  const owners = others.filter((other) => flagsOfSchema(other.schema)[name] !== undefined);
+  if (owners.length > 0) {
+    return new UsageError(
+      `Option "${error.flag}" belongs to ${owners.map((owner) => `"quickscale add ${owner.name}"`).join(" or ")}.`,
+    );
+  }
+  const taken = Object.keys(specs).map((flag) => `--${flag}`);
+  return new UsageError(`Unknown option "${error.flag}": ${command} takes ${taken.join(", ")}.`);
+}
+
+function stringOption(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
@@ -194,11 +325,7 @@ function flagHelp(specs: Record<string, FlagSpec>): string {
   return Object.entries(specs)
     .map(
       ([name, spec]) =>
-        `  ${`--${name}${spec.value ? ` <${spec.value}>` : ""}`.padEnd(20)} ${spec.description}`,
+        `  ${`--${name}${spec.value ? ` <${spec.value}>` : ""}`.padEnd(24)} ${spec.description}`,
     )
     .join("\n");
-}
-
-function isAddable(concern: string): concern is (typeof ADDABLE_CONCERNS)[number] {
-  return (ADDABLE_CONCERNS as readonly string[]).includes(concern);
 }

@@ -1,8 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../../src/cli/main";
-import { QUICKSCALE_VERSION } from "../../../../src/base/version";
+import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../../src/base/version";
+
+/** `text` matched literally in a regular expression. */
+function escape(text: string | undefined): string {
+  return (text ?? "(missing)").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 /**
  * The bin's commands run in-process (the e2e specs run the bundled bin as a process; these
@@ -51,6 +56,57 @@ describe("quickscale main()", () => {
     err = "";
     expect(await main(["recover", "now"], cwd)).toBe(2);
     expect(err).toContain('Run "quickscale recover --help"');
+  });
+
+  it("reads add's concerns, their options and help text from collection.json and the schemas", async () => {
+    const collection = JSON.parse(readFileSync(join(PACKAGE_ROOT, "collection.json"), "utf8")) as {
+      schematics: Record<string, { description: string; schema: string }>;
+    };
+    const schemaOf = (name: string): { properties: Record<string, { description: string }> } =>
+      JSON.parse(readFileSync(join(PACKAGE_ROOT, collection.schematics[name]?.schema ?? ""), "utf8")) as {
+        properties: Record<string, { description: string }>;
+      };
+    expect(await main(["add", "--help"], cwd)).toBe(0);
+    for (const name of ["auth", "ci", "docker", "quality"]) {
+      expect(out).toMatch(
+        new RegExp(`^  ${name} +${escape(collection.schematics[name]?.description)}$`, "m"),
+      );
+    }
+    expect(out).not.toMatch(/^ {2}(init|core|settings) /m);
+    expect(out).toMatch(
+      new RegExp(`^  --overwrite +${escape(schemaOf("docker").properties["overwrite"]?.description)}$`, "m"),
+    );
+    expect(out).toMatch(
+      new RegExp(
+        `Options of auth:\n  --mfa +${escape(schemaOf("auth").properties["mfa"]?.description)}$`,
+        "m",
+      ),
+    );
+    out = "";
+    expect(await main(["add", "docker", "--help"], cwd)).toBe(0);
+    expect(out).toContain("Usage: quickscale add docker [options]");
+    expect(out).not.toContain("--mfa");
+    out = "";
+    expect(await main(["init", "--help"], cwd)).toBe(0);
+    expect(out).toContain(schemaOf("init").properties["directory"]?.description);
+    expect(out).toContain(schemaOf("init").properties["skipGit"]?.description);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("refuses an option its schema does not allow in one line naming what is allowed, exit 2", async () => {
+    expect(await main(["add", "auth", "--mfa=yes"], cwd)).toBe(2);
+    expect(err).toBe('error: Option "--mfa" takes true or false, not "yes". Run "quickscale add --help".\n');
+    err = "";
+    expect(await main(["add", "docker", "--force"], cwd)).toBe(2);
+    expect(err).toBe(
+      'error: Unknown option "--force": quickscale add docker takes --overwrite, --dry-run, --allow-dirty, --help. Run "quickscale add --help".\n',
+    );
+    err = "";
+    expect(await main(["init", "shop", "--frobnicate"], cwd)).toBe(2);
+    expect(err).toBe(
+      'error: Unknown option "--frobnicate": quickscale init takes --directory, --skip-git, --dry-run, --help. Run "quickscale init --help".\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it("creates a project, previews one, and adds to it", async () => {
