@@ -20,7 +20,7 @@ import { paint } from "./output";
 import { relockAfterAdd } from "./python-lock";
 
 /**
- * `quickscale add <concern>` inside an existing project: checks it is a project, takes the
+ * `quickscale add <module>` inside an existing project: checks it is a project, takes the
  * project lock, rolls back an interrupted run (only from a journal QuickScale wrote here),
  * refuses a dirty git tree, runs the concern's schematic on the project, and commits what
  * it changed through a journal, or shows it (with diffs) in a dry run.

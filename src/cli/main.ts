@@ -22,7 +22,7 @@ function usage(): string {
 
 Commands:
   init <name>       Create a production-ready Django 5.2 project in ./<name>
-  add <concern>     Add or refresh ${addableSchematics()
+  add <module>      Add or refresh ${addableSchematics()
     .map((schematic) => schematic.name)
     .join(", ")} in the project here
   update            Bring the project here to this QuickScale's version (three-way merges)
@@ -76,12 +76,12 @@ function addUsage(addable: readonly DeclaredSchematic[]): string {
         : `\nOptions of ${schematic.name}:\n${flagHelp(Object.fromEntries(flags))}\n`;
     })
     .join("");
-  return `Usage: quickscale add <concern> [options]
+  return `Usage: quickscale add <module> [options]
 
-Add a concern to the QuickScale project in the current folder, or refresh it: its files
+Add a module to the QuickScale project in the current folder, or refresh it: its files
 are written where they are missing or unchanged since QuickScale wrote them.
 
-Concerns:
+Modules:
 ${addable.map((schematic) => `  ${schematic.name.padEnd(24)} ${schematic.description}`).join("\n")}
 
 Options:
@@ -89,7 +89,7 @@ ${flagHelp({ ...common, ...ADD_FLAGS })}
 ${own}`;
 }
 
-/** `quickscale add <concern> --help`: that concern and all its options. */
+/** `quickscale add <module> --help`: that module and all its options. */
 function addConcernUsage(schematic: DeclaredSchematic): string {
   return `Usage: quickscale add ${schematic.name} [options]
 
@@ -230,7 +230,7 @@ async function init(args: readonly string[], cwd: string): Promise<number> {
 }
 
 /**
- * `quickscale add <concern> [options]`: the concerns are the public schematics of
+ * `quickscale add <module> [options]`: the modules are the public schematics of
  * collection.json, and each one's options come from its schema.json.
  */
 async function add(args: readonly string[], cwd: string): Promise<number> {

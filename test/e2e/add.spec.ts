@@ -10,7 +10,7 @@ function lines(text: string): string[] {
 }
 
 /**
- * `quickscale add <concern>` on a project the user has (or has not) changed: it restores
+ * `quickscale add <module>` on a project the user has (or has not) changed: it restores
  * what is missing, does nothing twice, guards the user's edits and uncommitted work, and
  * commits through a journal that a failure or a SIGKILL cannot leave half-applied.
  */
