@@ -11,6 +11,7 @@ import init from "../../schematics/init";
 import pytest from "../../schematics/pytest";
 import quality from "../../schematics/quality";
 import settings from "../../schematics/settings";
+import teams from "../../schematics/teams";
 import users from "../../schematics/users";
 
 /**
@@ -30,6 +31,7 @@ const FACTORIES: Record<string, (options: never) => unknown> = {
   pytest,
   quality,
   settings,
+  teams,
   users,
 };
 
