@@ -45,7 +45,9 @@ function teamsConcern(options: Schema): Rule {
   return concern("teams", options, {
     steps: ({ name }) => [
       editFile(BASE_SETTINGS_FILE.replace("__name__", name), async (text, file) => {
-        let result = await addToListSetting(text, file, "INSTALLED_APPS", [installedApp(name)]);
+        let result = await addToListSetting(text, file, "INSTALLED_APPS", [installedApp(name)], {
+          local: true,
+        });
         result = await addToListSetting(result, file, "MIDDLEWARE", [middleware(name)], {
           after: MIDDLEWARE_AFTER,
         });
