@@ -24,13 +24,18 @@ export interface ServedAuthSite {
 }
 
 /**
- * Generates `name` in a fresh folder labelled `label`, adds auth with MFA, migrates a
+ * Generates `name` in a fresh folder labelled `label`, adds auth with MFA (then each of
+ * `modules`, such as `teams`), migrates a
  * throwaway PostgreSQL database and collects the static files under the production
  * settings, serves it with gunicorn on 127.0.0.1 (as behind a TLS-terminating proxy: the
  * browser sends `X-Forwarded-Proto: https`) and launches Chromium. What was set up before a
  * failure is torn down again.
  */
-export async function serveAuthSite(label: string, name: string): Promise<ServedAuthSite> {
+export async function serveAuthSite(
+  label: string,
+  name: string,
+  modules: readonly string[] = [],
+): Promise<ServedAuthSite> {
   const root = tempDir(label);
   const dir = join(root, name);
   const cleanups: (() => Promise<void> | void)[] = [
@@ -51,6 +56,12 @@ export async function serveAuthSite(label: string, name: string): Promise<Served
     const added = await runBin(["add", "auth", "--mfa", "--allow-dirty"], dir);
     if (added.code !== 0) {
       throw new Error(`quickscale add auth --mfa failed:\n${describeRun(added)}`);
+    }
+    for (const module of modules) {
+      const result = await runBin(["add", module, "--allow-dirty"], dir);
+      if (result.code !== 0) {
+        throw new Error(`quickscale add ${module} failed:\n${describeRun(result)}`);
+      }
     }
     const [py, db, browser] = await Promise.all([
       ensureProjectEnv(dir),
