@@ -2,7 +2,8 @@
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, run in turns. Prints the median, min and max of
+// settings have 5,000 comment lines more, and `quickscale add teams` on the small project
+// with auth, run in turns. Prints the median, min and max of
 // wall time and peak memory (RSS) of each, and the ratios; then the generated project at
 // run time, served by gunicorn, against a bare startproject view (bench-serving.mjs).
 //
@@ -121,14 +122,21 @@ function projectTemplate(label, extraFiles, commentLines = 0) {
 const smallProject = projectTemplate("small", 0);
 const largeProject = projectTemplate("large", 20_000);
 const commentedProject = projectTemplate("commented", 0, 5_000);
-const addAuth = (template) => (dir) => {
+const addModule = (module) => (template) => (dir) => {
   cpSync(template, join(dir, "shop"), { recursive: true });
   return measure(
     process.execPath,
-    [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"],
+    [join(root, "bin", "quickscale.js"), "add", module, "--allow-dirty"],
     join(dir, "shop"),
   );
 };
+const addAuth = addModule("auth");
+// The small project with auth added (untimed), which `add teams` needs first.
+const authProject = join(scratch, "template-auth", "shop");
+cpSync(smallProject, authProject, { recursive: true });
+execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"], {
+  cwd: authProject,
+});
 
 const cases = [
   { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
@@ -167,6 +175,11 @@ const cases = [
     name: "add auth (5,000 comment lines)",
     run: addAuth(commentedProject),
     files: () => countFiles(commentedProject),
+  },
+  {
+    name: "add teams (after auth)",
+    run: addModule("teams")(authProject),
+    files: () => countFiles(authProject),
   },
 ];
 
@@ -275,6 +288,7 @@ for (const [a, b] of [
   ["django-admin startproject", "node -e 0"],
   ["add auth (20,000 more files)", "add auth (small project)"],
   ["add auth (5,000 comment lines)", "add auth (small project)"],
+  ["add teams (after auth)", "add auth (small project)"],
 ]) {
   console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }
