@@ -24,8 +24,12 @@ def send_invitation(request, team: Team, email: str, role: str) -> Invitation:
         "inviter": request.user,
         "link": request.build_absolute_uri(invitation.get_absolute_url()),
     }
+    # One line, whatever the team's name holds: a header cannot have a line break.
+    subject = " ".join(
+        render_to_string("teams/email/invitation_subject.txt", context).split()
+    )
     message = EmailMultiAlternatives(
-        subject=render_to_string("teams/email/invitation_subject.txt", context).strip(),
+        subject=subject,
         body=render_to_string("teams/email/invitation.txt", context),
         to=[email],
     )

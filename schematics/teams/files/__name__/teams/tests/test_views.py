@@ -186,6 +186,16 @@ def test_an_invitation_is_emailed_with_a_text_and_an_html_part(client, team):
     assert f'<a href="{link}">Join Lab</a>' in html
 
 
+def test_a_team_name_on_several_lines_gives_a_one_line_subject(client):
+    team = TeamFactory(name="Lab\nand\r\nfriends")
+    client.force_login(member_of(team, Role.OWNER))
+
+    client.post(url("invite", team), {"email": "new@example.com", "role": Role.MEMBER})
+
+    [message] = mail.outbox
+    assert message.subject == "Join Lab and friends"
+
+
 def test_admins_cannot_invite_owners(client, team):
     client.force_login(member_of(team, Role.ADMIN))
 
