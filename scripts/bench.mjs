@@ -2,7 +2,8 @@
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, run in turns. Prints the median, min and max of
+// settings have 5,000 comment lines more, and `quickscale add teams` on the small project
+// with auth, run in turns. Prints the median, min and max of
 // wall time and peak memory (RSS) of each, and the ratios; then the generated project at
 // run time, served by gunicorn, against a bare startproject view (bench-serving.mjs).
 //
@@ -121,14 +122,21 @@ function projectTemplate(label, extraFiles, commentLines = 0) {
 const smallProject = projectTemplate("small", 0);
 const largeProject = projectTemplate("large", 20_000);
 const commentedProject = projectTemplate("commented", 0, 5_000);
-const addAuth = (template) => (dir) => {
+const addModule = (module) => (template) => (dir) => {
   cpSync(template, join(dir, "shop"), { recursive: true });
   return measure(
     process.execPath,
-    [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"],
+    [join(root, "bin", "quickscale.js"), "add", module, "--allow-dirty"],
     join(dir, "shop"),
   );
 };
+const addAuth = addModule("auth");
+// The small project with auth added (untimed), which `add teams` needs first.
+const authProject = join(scratch, "template-auth", "shop");
+cpSync(smallProject, authProject, { recursive: true });
+execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"], {
+  cwd: authProject,
+});
 
 /**
  * A real 0.1.0 project (made by the 0.1.0 release, built once from this repository's
@@ -216,6 +224,11 @@ const cases = [
     name: "update 0.1.0 (20,000 more)",
     run: update010(large010),
     files: () => countFiles(large010),
+  },
+  {
+    name: "add teams (after auth)",
+    run: addModule("teams")(authProject),
+    files: () => countFiles(authProject),
   },
 ];
 
@@ -326,6 +339,7 @@ for (const [a, b] of [
   ["add auth (5,000 comment lines)", "add auth (small project)"],
   ["update a 0.1.0 project", "quickscale init"],
   ["update 0.1.0 (20,000 more)", "update a 0.1.0 project"],
+  ["add teams (after auth)", "add auth (small project)"],
 ]) {
   console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }

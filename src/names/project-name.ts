@@ -58,6 +58,7 @@ const PROJECT_FOLDERS = new Set([
   "settings",
   "static",
   "staticfiles",
+  "teams",
   "templates",
   "tests",
   "users",

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { horizontalOverflow, seriousAxeViolations } from "./support/page-checks";
 import {
   browserWithPageServer,
   NO_PROBLEMS,
@@ -24,22 +25,11 @@ const PROXY_HEADERS = { "X-Forwarded-Proto": "https" };
 /** Where the screenshots go: docs/screenshots of this repository, shown in its README. */
 const SCREENSHOTS_DIR = process.env["QUICKSCALE_SCREENSHOTS_DIR"] ?? join(REPO_ROOT, "docs", "screenshots");
 
-/** axe-core, run inside each page (offline: its source comes from node_modules). */
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
 /** The widths every page is checked at: a laptop, and a phone (an iPhone SE's 375 px). */
 const VIEWPORTS = [
   { label: "desktop", width: 1280, height: 800, phone: false },
   { label: "phone", width: 375, height: 740, phone: true },
 ] as const;
-
-/** One accessibility rule a page breaks, as axe-core reports it. */
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
 
 /**
  * The generated project's UI shell with `add auth --mfa`, served by gunicorn with its
@@ -237,39 +227,6 @@ describe("the generated project's UI shell, in a real browser", () => {
     });
   }
 });
-
-/**
- * Why the page does not fit a window `width` px wide, if it does not: the document scrolls
- * sideways, or the window itself is wider (a phone zooms out to fit a wide page, or lays
- * out a page without a viewport meta tag 980 px wide).
- */
-async function horizontalOverflow(page: Page, width: number): Promise<string[]> {
-  const { scroll, inner } = await page.evaluate<{ scroll: number; inner: number }>(
-    "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })",
-  );
-  return [
-    ...(inner === width ? [] : [`the window is ${String(inner)} px wide, not ${String(width)}`]),
-    ...(scroll <= inner ? [] : [`the document is ${String(scroll)} px wide in a ${String(inner)} px window`]),
-  ];
-}
-
-/** The serious and critical violations axe-core finds in the page, after injecting it. */
-async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol: a <script> tag would be inline, which the
-  // page's Content-Security-Policy blocks.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate<AxeViolation[]>(`
-    axe.run(document, { resultTypes: ["violations"] }).then((results) =>
-      results.violations.map((violation) => ({
-        id: violation.id,
-        impact: violation.impact,
-        help: violation.help,
-        targets: violation.nodes.map((node) => node.target.join(" ")),
-      })),
-    )
-  `);
-  return violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-}
 
 /** What the checks above rely on see what they must: a check that cannot fail proves nothing. */
 describe("the accessibility and width checks of the UI spec", () => {

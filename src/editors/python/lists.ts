@@ -49,10 +49,19 @@ export interface ListSettingOptions {
   /**
    * The entries are third-party apps: when the setting is a sum of named lists
    * (`INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`), they go into the list
-   * named for third-party apps ({@link thirdPartyList}) instead of a refusal.
+   * named for third-party apps ({@link THIRD_PARTY_LIST}) instead of a refusal.
    */
   readonly thirdParty?: boolean;
+  /**
+   * The entries are the project's own apps: in such a sum they go into the list named for
+   * local apps (LOCAL_APPS, PROJECT_APPS: {@link LOCAL_LIST}) instead of a refusal.
+   */
+  readonly local?: boolean;
 }
+
+/** The operand of a sum of app lists that holds third-party apps, and the one for the project's own. */
+const THIRD_PARTY_LIST = /third_?party/i;
+const LOCAL_LIST = /local|project/i;
 
 /** Adds entries (Python expressions, e.g. '"allauth"') to a top-level list or tuple setting. */
 export async function addToListSetting(
@@ -63,19 +72,21 @@ export async function addToListSetting(
   options: ListSettingOptions = {},
 ): Promise<string> {
   const parser = await pythonParser();
-  const { thirdParty, ...place } = options;
+  const { thirdParty, local, ...place } = options;
+  const group = thirdParty === true ? THIRD_PARTY_LIST : local === true ? LOCAL_LIST : null;
   return addEntries(parser, source, file, entries, place, (root) =>
-    settingList(root, file, (thirdParty === true ? thirdPartyList(root, setting) : null) ?? setting, "list"),
+    settingList(root, file, (group === null ? null : namedList(root, setting, group)) ?? setting, "list"),
   );
 }
 
 /**
  * For `SETTING = A + B + C`, a sum of names only (no list written out), the one operand whose
- * name contains THIRD_PARTY or THIRDPARTY (any case), as cookiecutter-django's THIRD_PARTY_APPS and most
- * projects split that way name it. Null (the caller keeps the setting, and its refusal) when
- * no operand or more than one is named so, or the setting is not such a sum.
+ * name matches `group`: THIRD_PARTY or THIRDPARTY (any case), LOCAL or PROJECT, as
+ * cookiecutter-django's THIRD_PARTY_APPS and LOCAL_APPS and most projects split that way
+ * name them. Null (the caller keeps the setting, and its refusal) when no operand or more
+ * than one is named so, or the setting is not such a sum.
  */
-function thirdPartyList(root: Node, setting: string): string | null {
+function namedList(root: Node, setting: string, group: RegExp): string | null {
   const [only, other] = bindingsOf(root, setting).assignments;
   if (only === undefined || other !== undefined) {
     return null;
@@ -84,7 +95,7 @@ function thirdPartyList(root: Node, setting: string): string | null {
   if (operands.length < 2 || operands.some((operand) => operand.type !== "identifier")) {
     return null;
   }
-  const named = operands.filter((operand) => /third_?party/i.test(operand.text));
+  const named = operands.filter((operand) => group.test(operand.text));
   const [list, second] = named;
   return list !== undefined && second === undefined ? list.text : null;
 }

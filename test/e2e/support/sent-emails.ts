@@ -11,6 +11,8 @@ export interface SentEmail {
   subject: string;
   /** The text part, decoded (quoted-printable, base64, charsets) by postal-mime. */
   body: string;
+  /** The HTML part, decoded the same way; "" for a message without one. */
+  html: string;
 }
 
 /** The line Django's file-based backend writes after each message. */
@@ -46,6 +48,7 @@ export async function readSentEmails(dir: string): Promise<SentEmail[]> {
           .join(", "),
         subject: email.subject ?? "",
         body: email.text ?? "",
+        html: email.html ?? "",
       };
     }),
   );

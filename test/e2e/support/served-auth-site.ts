@@ -3,7 +3,7 @@ import { launchBrowser } from "./browser";
 import { generateProjectWithAuth } from "./generated-project";
 import { createThrowawayDatabase } from "./postgres";
 import { productionEnv } from "./production-env";
-import { describeRun } from "./process";
+import { describeRun, runBin } from "./process";
 import { ensureProjectEnv } from "./python-env";
 import { RunningServer, startGunicorn } from "./server";
 
@@ -52,13 +52,18 @@ export interface ServedAuthSite {
 }
 
 /**
- * Generates `name` in a fresh folder labelled `label`, adds auth with MFA, migrates a
+ * Generates `name` in a fresh folder labelled `label`, adds auth with MFA (then each of
+ * `modules`, such as `teams`), migrates a
  * throwaway PostgreSQL database and collects the static files under the production
  * settings, serves it with gunicorn on 127.0.0.1 (as behind a TLS-terminating proxy: the
  * browser sends `X-Forwarded-Proto: https`) and launches Chromium. What was set up before a
  * failure is torn down again.
  */
-export async function serveAuthSite(label: string, name: string): Promise<ServedAuthSite> {
+export async function serveAuthSite(
+  label: string,
+  name: string,
+  modules: readonly string[] = [],
+): Promise<ServedAuthSite> {
   const generated = await generateProjectWithAuth(label, name, [["--mfa"]]);
   const dir = generated.dir;
   const cleanups: (() => Promise<void> | void)[] = [
@@ -72,6 +77,12 @@ export async function serveAuthSite(label: string, name: string): Promise<Served
     }
   };
   try {
+    for (const module of modules) {
+      const result = await runBin(["add", module, "--allow-dirty"], dir);
+      if (result.code !== 0) {
+        throw new Error(`quickscale add ${module} failed:\n${describeRun(result)}`);
+      }
+    }
     const [py, db, browser] = await Promise.all([
       ensureProjectEnv(dir),
       createThrowawayDatabase(),

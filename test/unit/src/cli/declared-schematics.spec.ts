@@ -71,6 +71,7 @@ describe("declared schematics", () => {
       "ci",
       "docker",
       "quality",
+      "teams",
     ]);
   });
 });

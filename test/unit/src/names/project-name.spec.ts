@@ -35,6 +35,7 @@ describe("project names", () => {
     ["qrcode", 'that "quickscale add auth" installs'],
     ["pygments", "depends on"],
     ["static", "own folders"],
+    ["teams", "own folders"],
     ["csp", "depends on"],
     ["x".repeat(MAX_PROJECT_NAME_LENGTH + 1), "limit is 58"],
   ];

@@ -329,6 +329,42 @@ describe("python editors: addToListSetting", () => {
       }
     });
 
+    it("adds the project's own apps to LOCAL_APPS when the caller says they are local", async () => {
+      const result = await addToListSetting(
+        COOKIECUTTER,
+        "base.py",
+        "INSTALLED_APPS",
+        ['"my_awesome_project.teams"'],
+        { local: true },
+      );
+      expect(result).toBe(
+        replaced(
+          COOKIECUTTER,
+          '    "my_awesome_project.users",\n',
+          '    "my_awesome_project.users",\n    "my_awesome_project.teams",\n',
+        ),
+      );
+      expect(
+        await addToListSetting(result, "base.py", "INSTALLED_APPS", ['"my_awesome_project.teams"'], {
+          local: true,
+        }),
+      ).toBe(result);
+      // A plain list is edited as it is, local or not.
+      expect(
+        await addToListSetting(BASE, "base.py", "INSTALLED_APPS", ['"myapp.teams"'], { local: true }),
+      ).toBe(await addToListSetting(BASE, "base.py", "INSTALLED_APPS", ['"myapp.teams"']));
+    });
+
+    it("refuses local apps when no list of the sum, or more than one, is named for them", async () => {
+      for (const sum of ["DJANGO_APPS + THIRD_PARTY_APPS", "LOCAL_APPS + PROJECT_APPS + DJANGO_APPS"]) {
+        const source = `DJANGO_APPS = []\nTHIRD_PARTY_APPS = []\nLOCAL_APPS = []\nPROJECT_APPS = []\nINSTALLED_APPS = ${sum}\n`;
+        const error = await refusal(
+          addToListSetting(source, "base.py", "INSTALLED_APPS", ['"shop.teams"'], { local: true }),
+        );
+        expect(error.message).toContain(`found INSTALLED_APPS = ${sum}, a sum of lists (name one of`);
+      }
+    });
+
     it("changes nothing when every entry is already in one of the lists of the sum", async () => {
       expect(
         await addToListSetting(COOKIECUTTER, "base.py", "INSTALLED_APPS", ['"allauth"', '"django.forms"']),
