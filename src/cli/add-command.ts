@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { commitChanges, JOURNAL_DIR, recoverProject } from "../commit/journal";
@@ -18,12 +17,14 @@ import { AddInput } from "./flags";
 import { ChangedFile, nextStepsAfterAdd } from "./add-next-steps";
 import { paint } from "./output";
 import { relockAfterAdd } from "./python-lock";
+import { assertNoUncommittedChanges } from "./uncommitted-changes";
 
 /**
  * `quickscale add <module>` inside an existing project: checks it is a project, takes the
  * project lock, rolls back an interrupted run (only from a journal QuickScale wrote here),
- * refuses a dirty git tree, runs the concern's schematic on the project, and commits what
- * it changed through a journal, or shows it (with diffs) in a dry run.
+ * runs the concern's schematic on the project, refuses uncommitted changes in the files it
+ * would write (uncommitted-changes.ts), and commits what it changed through a journal, or
+ * shows it (with diffs) in a dry run.
  */
 export async function runAdd(input: AddInput, root: string): Promise<number> {
   assertProject(root, "add");
@@ -38,9 +39,6 @@ export async function runAdd(input: AddInput, root: string): Promise<number> {
   const lock = acquireProjectLock(root);
   try {
     reportRecovery(recoverProject(root, key));
-    if (!input.allowDirty) {
-      assertCleanWorkingTree(root);
-    }
     return await addConcern(input, root, key);
   } finally {
     lock.release();
@@ -69,6 +67,11 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
       throw new Error(error.message.split("\n")[0]);
     }
     throw error;
+  }
+  // Before the warnings: a refusal is one line. After the schematic: the files it would
+  // write are what the check compares with the last commit.
+  if (key !== null && !input.allowDirty && files.length > 0) {
+    assertNoUncommittedChanges(root, [...files.map((file) => file.path), MANIFEST_PATH]);
   }
   flush();
   if (files.length === 0) {
@@ -143,26 +146,6 @@ export function assertProject(root: string, command: string): void {
   if (!existsSync(join(root, MANIFEST_PATH))) {
     throw new Error(
       `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale ${command}" inside a project made by "quickscale init".`,
-    );
-  }
-}
-
-/** QuickScale's own files, which the lock and an interrupted run leave: not the user's changes. */
-const OWN_FILES = /^\?\? "?\.quickscale(\.lock|-journal)/;
-
-export function assertCleanWorkingTree(root: string): void {
-  // No fsmonitor: a project folder copied with its .git/config could name a command to run.
-  const status = spawnSync("git", ["-c", "core.fsmonitor=false", "status", "--porcelain"], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (status.status !== 0) {
-    return;
-  }
-  const changes = status.stdout.split("\n").filter((line) => line !== "" && !OWN_FILES.test(line));
-  if (changes.length > 0) {
-    throw new Error(
-      "The project has uncommitted changes: commit or stash them first, so you can review and revert what QuickScale changes, or pass --allow-dirty.",
     );
   }
 }

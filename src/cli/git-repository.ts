@@ -1,42 +1,82 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { isCode } from "../base/errors";
+import { enclosingRepository } from "./enclosing-repository";
 
 /** The first commit's message, as the stock CLI's git task writes it. */
 export const INITIAL_COMMIT_MESSAGE = "Initial commit from QuickScale";
+
+/**
+ * Variables that point git at another repository, index or object store: the repository
+ * made here is `dir`'s own, whatever the caller's shell (or a git hook running us) exported.
+ */
+const REPOSITORY_VARIABLES = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+];
+
+/** The `.git/HEAD` git writes when it falls back on its built-in first branch name. */
+const UNCONFIGURED_HEAD = "ref: refs/heads/master\n";
 
 /**
  * Makes `dir` a git repository with one commit holding every file, and says how that went
  * as the end of the summary line (`, a git repository with a first commit`, or why not in
  * parentheses). Never throws: the project is on disk already, and git is optional.
  *
- * At most five git processes (the devkit's task with our checks took seven): whether `dir`
- * sits in another work tree (which also finds out whether git exists at all), whether the
- * user chose a first branch name, then `init`, `add` and `commit`. Without a configured
- * `init.defaultBranch` the first branch is `main`, as GitHub names it, and git prints no
- * page of advice about it.
+ * Three git processes: `init`, `add` and `commit`. Whether `dir` sits in another work tree
+ * is read from the file system (enclosingRepository), whether git exists at all from the
+ * first spawn. The user's own git identity is used; with none, no identity is made up (the
+ * note says what to set). Without a configured `init.defaultBranch` the first branch is
+ * `main`, as GitHub names it: git then says, in a hint on stderr that we keep from the
+ * user, that it chose `master`, and HEAD is pointed at `main` before the first commit
+ * (a symbolic ref in a file, as `git symbolic-ref` would write it). A configured name,
+ * `master` included, is left as git chose it.
  */
 export function initialCommit(dir: string): string {
-  const git = (args: readonly string[]): SpawnSyncReturns<string> =>
-    spawnSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["inherit", "pipe", "pipe"] });
-
-  const inside = git(["rev-parse", "--is-inside-work-tree"]);
-  if (inside.error !== undefined) {
-    return isCode(inside.error, "ENOENT")
-      ? " (no git repository: git was not found on PATH; install it, then run git init there)"
-      : ` (no git repository: git did not run: ${inside.error.message})`;
-  }
-  if (inside.status === 0 && inside.stdout.trim() === "true") {
+  if (insideAnotherRepository(dir)) {
     return " (no git repository: the folder is inside another git repository)";
   }
-  const branch = git(["config", "--get", "init.defaultBranch"]);
-  const branchOption =
-    branch.status === 0 && branch.stdout.trim() !== "" ? [] : ["-c", "init.defaultBranch=main"];
-  const init = git([...branchOption, "init", "--quiet"]);
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !REPOSITORY_VARIABLES.includes(name)),
+  );
+  const git = (args: readonly string[]): SpawnSyncReturns<string> =>
+    spawnSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["inherit", "pipe", "pipe"] });
+
+  // Not --quiet: the hint about the default branch name is how an unconfigured one shows.
+  const init = git(["init"]);
+  if (init.error !== undefined) {
+    return isCode(init.error, "ENOENT")
+      ? " (no git repository: git was not found on PATH; install it, then run git init there)"
+      : ` (no git repository: git did not run: ${init.error.message})`;
+  }
   if (init.status !== 0) {
     return ` (no git repository: git init failed: ${firstLine(init)})`;
   }
+  if (init.stderr.includes("init.defaultBranch")) {
+    nameFirstBranchMain(dir);
+  }
   const add = git(["add", "--all"]);
-  const commit = add.status === 0 ? git(["commit", "--quiet", "--message", INITIAL_COMMIT_MESSAGE]) : add;
+  // No automatic maintenance after the first commit: a fresh repository has nothing to
+  // pack, and it would be one more git process.
+  const commit =
+    add.status === 0
+      ? git([
+          "-c",
+          "maintenance.auto=false",
+          "-c",
+          "gc.auto=0",
+          "commit",
+          "--quiet",
+          "--message",
+          INITIAL_COMMIT_MESSAGE,
+        ])
+      : add;
   if (commit.status === 0) {
     return ", a git repository with a first commit";
   }
@@ -45,11 +85,32 @@ export function initialCommit(dir: string): string {
     : `, a git repository without a commit (git ${add.status === 0 ? "commit" : "add"} failed: ${firstLine(commit)})`;
 }
 
-/** The first line git wrote on stderr, or its exit status when it wrote none. */
+/** Whether a parent folder's repository holds `dir`; a folder that cannot be read, as git would, is not one. */
+function insideAnotherRepository(dir: string): boolean {
+  try {
+    return enclosingRepository(dir) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Points the unborn HEAD git just made at `main`, when it is git's unconfigured `master`. */
+function nameFirstBranchMain(dir: string): void {
+  const head = join(dir, ".git", "HEAD");
+  try {
+    if (readFileSync(head, "utf8") === UNCONFIGURED_HEAD) {
+      writeFileSync(head, "ref: refs/heads/main\n");
+    }
+  } catch {
+    // Another layout (a reftable repository, a .git file): the branch stays as git named it.
+  }
+}
+
+/** The first line git wrote on stderr besides its hints, or its exit status when none. */
 function firstLine(result: SpawnSyncReturns<string>): string {
   const line = result.stderr
     .split("\n")
     .map((text) => text.trim())
-    .find((text) => text !== "");
+    .find((text) => text !== "" && !text.startsWith("hint:"));
   return line ?? `exit status ${String(result.status)}`;
 }

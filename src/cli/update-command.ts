@@ -15,7 +15,8 @@ import type { UpdateReport } from "../../schematics/update";
 import { heldWarnings, runSchematic } from "./engine";
 import { OutsideProjectError } from "./project-host";
 import { commitFaultsFromEnv } from "./fault-hook";
-import { assertCleanWorkingTree, assertProject, reportRecovery } from "./add-command";
+import { assertProject, reportRecovery } from "./add-command";
+import { assertCleanWorkingTree } from "./uncommitted-changes";
 import { paint } from "./output";
 import { relockAfterAdd } from "./python-lock";
 

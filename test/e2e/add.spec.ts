@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, sha256, snapshot, tempDir } from "./support/files";
 import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
@@ -153,6 +153,57 @@ describe("quickscale add", () => {
       expect(state()).toEqual(before);
       expectSuccess(await add(["quality", "--allow-dirty"]));
       expect(existsSync(join(project, ".editorconfig"))).toBeTrue();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "checks only the files it would write: work elsewhere stays the user's, and QuickScale's edits undo file by file",
+    async () => {
+      // The user's pending work, in files auth does not write: tracked, staged and untracked.
+      writeFileSync(
+        join(project, "manage.py"),
+        `${readFileSync(join(project, "manage.py"), "utf8")}# mine\n`,
+      );
+      writeFileSync(join(project, ".editorconfig"), "root = true\n");
+      expectSuccess(await git("add", ".editorconfig"));
+      writeFileSync(join(project, "notes.txt"), "my notes\n");
+      // A staged change in a file auth does write: refused, named, nothing written.
+      const urls = join(project, "shop", "urls.py");
+      writeFileSync(urls, `${readFileSync(urls, "utf8")}# mine too\n`);
+      expectSuccess(await git("add", "shop/urls.py"));
+      const dirty = state();
+      const refused = await add(["auth"]);
+      expect(refused.code).withContext(describeRun(refused)).toBe(1);
+      expect(lines(refused.stderr)).toEqual([
+        jasmine.stringMatching(
+          /uncommitted changes: shop\/urls\.py, which QuickScale would change.*--allow-dirty/,
+        ),
+      ]);
+      expect(state()).toEqual(dirty);
+
+      expectSuccess(await git("reset", "-q", "--", "shop/urls.py"));
+      expectSuccess(await git("checkout", "-q", "--", "shop/urls.py"));
+      const before = state();
+      const added = await add(["auth"]);
+      expectSuccess(added);
+      const updated = [...added.stdout.matchAll(/^UPDATE (\S+)$/gm)].map((match) => match[1] ?? "");
+      const created = [...added.stdout.matchAll(/^CREATE (\S+) \(/gm)].map((match) => match[1] ?? "");
+      expect(updated).toContain("shop/urls.py");
+      expect(readFileSync(join(project, "notes.txt"), "utf8")).toBe("my notes\n");
+      expect(readFileSync(join(project, "manage.py"), "utf8")).toMatch(/# mine\n$/);
+      // uv.lock too where uv was on PATH to relock it.
+      const relocked = added.stdout.includes("Updated uv.lock") ? ["uv.lock"] : [];
+      expectSuccess(await git("checkout", "-q", "--", ...updated, ...relocked));
+      for (const path of created) {
+        rmSync(join(project, path));
+      }
+      // The folders the created files needed, deepest first: empty once those files are gone.
+      const newFolders = state().filter((line) => line.endsWith("/") && !before.includes(line));
+      for (const folder of newFolders.reverse()) {
+        rmdirSync(join(project, folder));
+      }
+      expect(state()).toEqual(before);
     },
     TIMEOUT_MS,
   );

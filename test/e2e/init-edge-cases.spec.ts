@@ -128,24 +128,19 @@ describe("quickscale init, edge cases", () => {
     );
 
     it(
-      "with git, makes the repository and first commit with five git processes",
+      "with git, makes the repository and first commit with three git processes: init, add, commit",
       async () => {
         const cwd = freshDir("git-count");
-        // A git on PATH that logs each call, then runs the real one.
-        const wrapper = freshDir("git-wrapper");
-        const log = join(wrapper, "calls.log");
-        const realGit = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
-        writeFileSync(join(wrapper, "git"), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, {
-          mode: 0o755,
-        });
-        const result = await runBin(["init", NAME], cwd, {
-          ...GIT_IDENTITY,
-          PATH: `${wrapper}:${process.env["PATH"] ?? ""}`,
-        });
+        // Git's own trace names every git process, those git starts itself (maintenance) too.
+        const trace = join(freshDir("git-trace"), "trace.log");
+        const result = await runBin(["init", NAME], cwd, { ...GIT_IDENTITY, GIT_TRACE: trace });
         expectSuccess(result);
         expect(result.stdout).toContain("a git repository with a first commit");
-        const calls = readFileSync(log, "utf8").trim().split("\n");
-        expect(calls.length).withContext(calls.join(", ")).toBeLessThanOrEqual(5);
+        const commands = readFileSync(trace, "utf8")
+          .split("\n")
+          .map((line) => / trace: (?:built-in|exec): git (?:-c \S+ )*(\S+)/.exec(line)?.[1])
+          .filter((command) => command !== undefined);
+        expect(commands).toEqual(["init", "add", "commit"]);
       },
       TIMEOUT_MS,
     );
@@ -159,6 +154,27 @@ describe("quickscale init, edge cases", () => {
         expectSuccess(result);
         expect(result.stdout).toContain("(no git repository: the folder is inside another git repository)");
         expect(existsSync(join(outer, NAME, ".git"))).toBeFalse();
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "makes the project's own repository when GIT_DIR and GIT_WORK_TREE name another",
+      async () => {
+        const cwd = freshDir("git-dir-env");
+        const other = freshDir("other-repo");
+        expect(spawnSync("git", ["init", "--quiet"], { cwd: other }).status).toBe(0);
+        const before = snapshot(other);
+        const result = await runBin(["init", NAME], cwd, {
+          ...GIT_IDENTITY,
+          GIT_DIR: join(other, ".git"),
+          GIT_WORK_TREE: other,
+        });
+        expectSuccess(result);
+        expect(result.stdout).toContain("a git repository with a first commit");
+        expect(snapshot(other)).toEqual(before);
+        const log = spawnSync("git", ["log", "--format=%s"], { cwd: join(cwd, NAME), encoding: "utf8" });
+        expect(log.stdout).toBe("Initial commit from QuickScale\n");
       },
       TIMEOUT_MS,
     );
@@ -186,8 +202,17 @@ describe("quickscale init, edge cases", () => {
             cwd: join(cwd, dir),
             encoding: "utf8",
           }).stdout.trim();
+        // A configured master is a choice too, not git's unconfigured default.
+        writeFileSync(join(home, ".gitconfig"), "[init]\n\tdefaultBranch = master\n");
+        const master = await runBin(["init", "third", "--directory", "third"], cwd, {
+          ...GIT_IDENTITY,
+          HOME: home,
+          GIT_CONFIG_NOSYSTEM: "1",
+        });
+        expectSuccess(master);
         expect(branch("first")).toBe("main");
         expect(branch("second")).toBe("trunk");
+        expect(branch("third")).toBe("master");
       },
       TIMEOUT_MS,
     );
