@@ -3,9 +3,12 @@
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
 // settings have 5,000 comment lines more, and `quickscale add teams` on the small project
-// with auth, run in turns. Prints the median, min and max of
-// wall time and peak memory (RSS) of each, and the ratios; then the generated project at
-// run time, served by gunicorn, against a bare startproject view (bench-serving.mjs).
+// with auth, run in turns; `quickscale init` and `add auth` also on their default path, with
+// git (a repository and first commit; the check for uncommitted changes), `add auth` there
+// on a small project and on one with 100,000 more files, all committed. Prints the median,
+// min and max of wall time and peak memory (RSS) of each, and the ratios; then the generated
+// project at run time, served by gunicorn, against a bare startproject view
+// (bench-serving.mjs; --serving-rounds 0 skips it).
 //
 //   npm run bench [-- --runs 15] [-- --warmup 3] [-- --serving-rounds 5]
 //
@@ -45,14 +48,17 @@ if (!existsSync(join(root, "dist", "src", "cli", "main.js"))) {
 
 const { ensureVenv } = await import(join(root, "dist", "test", "e2e", "support", "python-env.js"));
 
-/** One whole-process measurement: wall time (ms, from our clock) and peak RSS (MiB, from GNU time). */
-function measure(command, commandArgs, cwd) {
-  const rssFile = join(cwd, ".rss");
+/**
+ * One whole-process measurement: wall time (ms, from our clock) and peak RSS (MiB, from GNU
+ * time). GNU time's file is kept outside `cwd`: in a project it would be an untracked file.
+ */
+function measure(command, commandArgs, cwd, env = {}) {
+  const rssFile = join(scratch, ".rss");
   const start = process.hrtime.bigint();
   const result = spawnSync(TIME, ["-f", "%M", "-o", rssFile, command, ...commandArgs], {
     cwd,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...env },
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) {
@@ -119,9 +125,65 @@ function projectTemplate(label, extraFiles, commentLines = 0) {
   }
   return join(dir, "shop");
 }
+/** A git identity for the commits the default path makes: the machine may have none. */
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: "QuickScale Bench",
+  GIT_AUTHOR_EMAIL: "bench@quickscale.invalid",
+  GIT_COMMITTER_NAME: "QuickScale Bench",
+  GIT_COMMITTER_EMAIL: "bench@quickscale.invalid",
+};
+const git = (dir, gitArgs) =>
+  execFileSync("git", gitArgs, {
+    cwd: dir,
+    // No automatic gc or maintenance, which git may leave running in the background.
+    env: {
+      ...process.env,
+      ...GIT_IDENTITY,
+      GIT_CONFIG_COUNT: "2",
+      GIT_CONFIG_KEY_0: "maintenance.auto",
+      GIT_CONFIG_VALUE_0: "false",
+      GIT_CONFIG_KEY_1: "gc.auto",
+      GIT_CONFIG_VALUE_1: "0",
+    },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+
+/**
+ * A project template as above, in a git repository with every file committed, as a user's
+ * project is before `quickscale add`. It is used in place, each run undone by git (untimed):
+ * a copy would give every file a new inode and time, and git would re-read all of them.
+ */
+function committedProject(label, extraFiles) {
+  const dir = projectTemplate(label, extraFiles);
+  git(dir, ["init", "-q"]);
+  git(dir, ["add", "--all"]);
+  git(dir, ["commit", "-q", "-m", "The project"]);
+  // Past git's racily-clean second, then one status to refresh the index, as a user's is.
+  execFileSync("sleep", ["1.1"]);
+  git(dir, ["status", "--porcelain"]);
+  return dir;
+}
+const addAuthCommitted = (project) => () => {
+  const measured = measure(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth"], project);
+  git(project, ["checkout", "-q", "--", "."]);
+  git(project, ["clean", "-fdq"]);
+  if (git(project, ["status", "--porcelain"]) !== "") {
+    throw new Error(`git could not undo add auth in ${project}`);
+  }
+  return measured;
+};
+/** The first commit's files, in the repository `quickscale init` made: the default path ran. */
+const committedFiles = (dir) =>
+  git(dir, ["ls-files"])
+    .split("\n")
+    .filter((line) => line !== "").length;
+
 const smallProject = projectTemplate("small", 0);
 const largeProject = projectTemplate("large", 20_000);
 const commentedProject = projectTemplate("commented", 0, 5_000);
+const smallCommitted = committedProject("small-git", 0);
+const largeCommitted = committedProject("large-git", 100_000);
 const addModule = (module) => (template) => (dir) => {
   cpSync(template, join(dir, "shop"), { recursive: true });
   return measure(
@@ -191,6 +253,12 @@ const cases = [
     files: (dir) => countFiles(join(dir, "myapp")),
   },
   {
+    name: "quickscale init (git)",
+    run: (dir) =>
+      measure(process.execPath, [join(root, "bin", "quickscale.js"), "init", "myapp"], dir, GIT_IDENTITY),
+    files: (dir) => committedFiles(join(dir, "myapp")),
+  },
+  {
     name: "schematics quickscale:init",
     run: (dir) =>
       measure(
@@ -229,6 +297,16 @@ const cases = [
     name: "add teams (after auth)",
     run: addModule("teams")(authProject),
     files: () => countFiles(authProject),
+  },
+  {
+    name: "add auth (git)",
+    run: addAuthCommitted(smallCommitted),
+    files: () => committedFiles(smallCommitted),
+  },
+  {
+    name: "add auth (git, 100,000 more)",
+    run: addAuthCommitted(largeCommitted),
+    files: () => committedFiles(largeCommitted),
   },
 ];
 
@@ -281,7 +359,7 @@ const results = cases.map((benchCase, index) => ({
   wall: stats(samples[index].walls),
   rss: stats(samples[index].rss),
 }));
-rmSync(scratch, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 
 // --- Where quickscale init's time goes (the bin's own QUICKSCALE_PROFILE phases) ----------
 const profiles = [];
@@ -332,6 +410,8 @@ for (const [name, ms] of [
 console.log("\nratios of medians:");
 for (const [a, b] of [
   ["quickscale init", "django-admin startproject"],
+  ["quickscale init (git)", "django-admin startproject"],
+  ["quickscale init (git)", "quickscale init"],
   ["quickscale init", "node -e 0"],
   ["schematics quickscale:init", "quickscale init"],
   ["django-admin startproject", "node -e 0"],
@@ -340,11 +420,14 @@ for (const [a, b] of [
   ["update a 0.1.0 project", "quickscale init"],
   ["update 0.1.0 (20,000 more)", "update a 0.1.0 project"],
   ["add teams (after auth)", "add auth (small project)"],
+  ["add auth (git)", "add auth (small project)"],
+  ["add auth (git, 100,000 more)", "add auth (git)"],
 ]) {
   console.log(`  ${pad(a, 30)} / ${pad(b, 26)} ${ratio(a, b)}`);
 }
 
 // --- The generated project at run time (scripts/bench-serving.mjs) ----------------------
+if (option("serving-rounds", 5) === 0) process.exit(0);
 const { benchServing, servingReport } = await import("./bench-serving.mjs");
 console.log(
   "\nthe generated project served by gunicorn with the image's settings (gunicorn.conf.py, production settings, PostgreSQL, Redis),\nagainst a bare startproject view served the same way; load from a second process on 127.0.0.1:",
