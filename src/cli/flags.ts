@@ -21,7 +21,7 @@ export interface InitInput {
 }
 
 /** The concerns and modules `quickscale add` can add to, or refresh in, an existing project. */
-export const ADDABLE_CONCERNS = ["auth", "ci", "docker", "quality"] as const;
+export const ADDABLE_CONCERNS = ["auth", "billing", "ci", "docker", "quality"] as const;
 
 export const ADD_FLAGS: Record<string, FlagSpec> = {
   overwrite: {

@@ -2,6 +2,7 @@ import { RuleFactory } from "@angular-devkit/schematics";
 import type { FileSystemCollectionDesc } from "@angular-devkit/schematics/tools/description";
 import { NodeModulesEngineHost } from "@angular-devkit/schematics/tools/node-module-engine-host";
 import auth from "../../schematics/auth";
+import billing from "../../schematics/billing";
 import ci from "../../schematics/ci";
 import core from "../../schematics/core";
 import docker from "../../schematics/docker";
@@ -21,6 +22,7 @@ import users from "../../schematics/users";
  */
 const FACTORIES: Record<string, (options: never) => unknown> = {
   auth,
+  billing,
   ci,
   core,
   docker,
