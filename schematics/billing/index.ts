@@ -45,7 +45,9 @@ function billingConcern(options: Schema): Rule {
       const project = (text: string) => text.replaceAll("__name__", name);
       return [
         editFile(project(BASE_SETTINGS_FILE), async (text, file) => {
-          const result = await addToListSetting(text, file, "INSTALLED_APPS", [project(INSTALLED_APP)]);
+          const result = await addToListSetting(text, file, "INSTALLED_APPS", [project(INSTALLED_APP)], {
+            projectApps: true,
+          });
           return addSettingsSection(result, file, BASE_SETTINGS);
         }),
         editFile(project(URLS_FILE), async (text, file, tree) => {

@@ -52,6 +52,11 @@ export interface ListSettingOptions {
    * named for third-party apps ({@link thirdPartyList}) instead of a refusal.
    */
   readonly thirdParty?: boolean;
+  /**
+   * The entries are the project's own apps: in such a sum they go into the list named for
+   * local apps (`LOCAL_APPS`, or any name containing LOCAL or PROJECT).
+   */
+  readonly projectApps?: boolean;
 }
 
 /** Adds entries (Python expressions, e.g. '"allauth"') to a top-level list or tuple setting. */
@@ -63,19 +68,21 @@ export async function addToListSetting(
   options: ListSettingOptions = {},
 ): Promise<string> {
   const parser = await pythonParser();
-  const { thirdParty, ...place } = options;
+  const { thirdParty, projectApps, ...place } = options;
+  const group = thirdParty === true ? /third_?party/i : projectApps === true ? /local|project/i : null;
   return addEntries(parser, source, file, entries, place, (root) =>
-    settingList(root, file, (thirdParty === true ? thirdPartyList(root, setting) : null) ?? setting, "list"),
+    settingList(root, file, (group === null ? null : namedOperand(root, setting, group)) ?? setting, "list"),
   );
 }
 
 /**
  * For `SETTING = A + B + C`, a sum of names only (no list written out), the one operand whose
- * name contains THIRD_PARTY or THIRDPARTY (any case), as cookiecutter-django's THIRD_PARTY_APPS and most
- * projects split that way name it. Null (the caller keeps the setting, and its refusal) when
- * no operand or more than one is named so, or the setting is not such a sum.
+ * name matches `group`: THIRD_PARTY or THIRDPARTY (any case) for third-party apps, LOCAL or
+ * PROJECT for the project's own, as cookiecutter-django's THIRD_PARTY_APPS and LOCAL_APPS and
+ * most projects split that way name them. Null (the caller keeps the setting, and its
+ * refusal) when no operand or more than one is named so, or the setting is not such a sum.
  */
-function thirdPartyList(root: Node, setting: string): string | null {
+function namedOperand(root: Node, setting: string, group: RegExp): string | null {
   const [only, other] = bindingsOf(root, setting).assignments;
   if (only === undefined || other !== undefined) {
     return null;
@@ -84,7 +91,7 @@ function thirdPartyList(root: Node, setting: string): string | null {
   if (operands.length < 2 || operands.some((operand) => operand.type !== "identifier")) {
     return null;
   }
-  const named = operands.filter((operand) => /third_?party/i.test(operand.text));
+  const named = operands.filter((operand) => group.test(operand.text));
   const [list, second] = named;
   return list !== undefined && second === undefined ? list.text : null;
 }

@@ -319,6 +319,24 @@ describe("python editors: addToListSetting", () => {
       ).toBe(COOKIECUTTER);
     });
 
+    it("adds the project's own apps to LOCAL_APPS when the caller says they are the project's", async () => {
+      const result = await addToListSetting(COOKIECUTTER, "base.py", "INSTALLED_APPS", ['"shop.billing"'], {
+        projectApps: true,
+      });
+      expect(result).toBe(
+        replaced(
+          COOKIECUTTER,
+          '    "my_awesome_project.users",\n',
+          '    "my_awesome_project.users",\n    "shop.billing",\n',
+        ),
+      );
+      expect(
+        await addToListSetting(result, "base.py", "INSTALLED_APPS", ['"shop.billing"'], {
+          projectApps: true,
+        }),
+      ).toBe(result);
+    });
+
     it("still refuses third-party apps when no list, or more than one, is named for them", async () => {
       for (const sum of ["DJANGO_APPS + LOCAL_APPS", "THIRD_PARTY_APPS + LOCAL_APPS + THIRDPARTY_EXTRA"]) {
         const source = `DJANGO_APPS = []\nTHIRD_PARTY_APPS = []\nTHIRDPARTY_EXTRA = []\nLOCAL_APPS = []\nINSTALLED_APPS = ${sum}\n`;
