@@ -58,7 +58,14 @@ export class StripeDouble {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    if (server !== undefined) {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+    }
   }
 
   /** Calls localstripe's API directly (as Stripe's dashboard or the portal would act). */
@@ -122,14 +129,13 @@ export class StripeDouble {
     });
     session.status = "complete";
     session.subscription = String(subscription["id"]);
-    const { params: _params, ...object } = session;
     const event = JSON.stringify({
       id: `evt_${randomBytes(12).toString("hex")}`,
       object: "event",
       type: "checkout.session.completed",
       livemode: false,
       created: Math.floor(Date.now() / 1000),
-      data: { object: { ...object, payment_status: "paid" } },
+      data: { object: { ...publicFields(session), payment_status: "paid" } },
     });
     const signature = signPayload(event, secret);
     const delivered = await postJson(webhookUrl, event, { "Stripe-Signature": signature });
@@ -155,18 +161,19 @@ export class StripeDouble {
         params: form,
       };
       this.sessions.set(id, session);
-      const { params: _params, ...object } = session;
-      return json(res, 200, object);
+      json(res, 200, publicFields(session));
+      return;
     }
     if (req.method === "POST" && url.pathname === "/v1/billing_portal/sessions") {
       const id = `bps_${randomBytes(12).toString("hex")}`;
-      return json(res, 200, {
+      json(res, 200, {
         id,
         object: "billing_portal.session",
         customer: form["customer"],
         return_url: form["return_url"],
         url: `${this.origin}/portal/${id}`,
       });
+      return;
     }
     const answer = await forward(
       this.localstripe,
@@ -193,6 +200,14 @@ export function signPayload(
   return `t=${timestamp},v1=${signature}`;
 }
 
+/** A session as Stripe shows it: without the form the double keeps for the spec. */
+function publicFields(session: CheckoutSession): Omit<CheckoutSession, "params"> {
+  return Object.fromEntries(Object.entries(session).filter(([key]) => key !== "params")) as Omit<
+    CheckoutSession,
+    "params"
+  >;
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "Content-Type": "application/json" });
   res.end(JSON.stringify(body));
@@ -203,7 +218,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     let text = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (text += chunk));
-    req.on("end", () => resolve(text));
+    req.on("end", () => {
+      resolve(text);
+    });
     req.on("error", reject);
   });
 }
@@ -248,7 +265,9 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body: text });
+      });
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error(`${method} ${url.href} timed out`)));
