@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -10,6 +10,7 @@ import {
   WatchedPage,
   withoutExpected404,
 } from "./support/browser";
+import { horizontalOverflow, seriousAxeViolations } from "./support/page-checks";
 import { REPO_ROOT, required } from "./support/process";
 import { ServedAuthSite, serveAuthSite } from "./support/served-auth-site";
 import { RunningServer } from "./support/server";
@@ -24,9 +25,6 @@ const PROXY_HEADERS = { "X-Forwarded-Proto": "https" };
 
 /** Where the screenshots go: docs/screenshots of this repository, shown in its README. */
 const SCREENSHOTS_DIR = process.env["QUICKSCALE_SCREENSHOTS_DIR"] ?? join(REPO_ROOT, "docs", "screenshots");
-
-/** axe-core, run inside each page (offline: its source comes from node_modules). */
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 /** The widths every page is checked at: a laptop, and a phone (an iPhone SE's 375 px). */
 const VIEWPORTS = [
@@ -43,14 +41,6 @@ const CREATE_USER = [
   'user = get_user_model().objects.create_user(email=email, password=password, name="Ada Lovelace")',
   "EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)",
 ].join("\n");
-
-/** One accessibility rule a page breaks, as axe-core reports it. */
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
 
 /**
  * The generated project's UI shell with `add auth --mfa`, served by gunicorn with its
@@ -248,39 +238,6 @@ describe("the generated project's UI shell, in a real browser", () => {
     });
   }
 });
-
-/**
- * Why the page does not fit a window `width` px wide, if it does not: the document scrolls
- * sideways, or the window itself is wider (a phone zooms out to fit a wide page, or lays
- * out a page without a viewport meta tag 980 px wide).
- */
-async function horizontalOverflow(page: Page, width: number): Promise<string[]> {
-  const { scroll, inner } = await page.evaluate<{ scroll: number; inner: number }>(
-    "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })",
-  );
-  return [
-    ...(inner === width ? [] : [`the window is ${String(inner)} px wide, not ${String(width)}`]),
-    ...(scroll <= inner ? [] : [`the document is ${String(scroll)} px wide in a ${String(inner)} px window`]),
-  ];
-}
-
-/** The serious and critical violations axe-core finds in the page, after injecting it. */
-async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol: a <script> tag would be inline, which the
-  // page's Content-Security-Policy blocks.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate<AxeViolation[]>(`
-    axe.run(document, { resultTypes: ["violations"] }).then((results) =>
-      results.violations.map((violation) => ({
-        id: violation.id,
-        impact: violation.impact,
-        help: violation.help,
-        targets: violation.nodes.map((node) => node.target.join(" ")),
-      })),
-    )
-  `);
-  return violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-}
 
 /** What the checks above rely on see what they must: a check that cannot fail proves nothing. */
 describe("the accessibility and width checks of the UI spec", () => {
