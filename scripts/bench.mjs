@@ -2,7 +2,8 @@
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, run in turns. Prints the median, min and max of
+// settings have 5,000 comment lines more, and `quickscale add billing` on the small project
+// once auth is added, run in turns. Prints the median, min and max of
 // wall time and peak memory (RSS) of each, and the ratios; then the generated project at
 // run time, served by gunicorn, against a bare startproject view (bench-serving.mjs).
 //
@@ -121,14 +122,26 @@ function projectTemplate(label, extraFiles, commentLines = 0) {
 const smallProject = projectTemplate("small", 0);
 const largeProject = projectTemplate("large", 20_000);
 const commentedProject = projectTemplate("commented", 0, 5_000);
-const addAuth = (template) => (dir) => {
+const addModule = (module) => (template) => (dir) => {
   cpSync(template, join(dir, "shop"), { recursive: true });
   return measure(
     process.execPath,
-    [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"],
+    [join(root, "bin", "quickscale.js"), "add", module, "--allow-dirty"],
     join(dir, "shop"),
   );
 };
+const addAuth = addModule("auth");
+/** The small project with auth added (untimed), which billing needs. */
+function withAuth(template) {
+  const dir = join(scratch, "template-auth", "shop");
+  cpSync(template, dir, { recursive: true });
+  execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"], {
+    cwd: dir,
+    stdio: "ignore",
+  });
+  return dir;
+}
+const authedProject = withAuth(smallProject);
 
 const cases = [
   { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
@@ -157,6 +170,11 @@ const cases = [
     name: "add auth (small project)",
     run: addAuth(smallProject),
     files: () => countFiles(smallProject),
+  },
+  {
+    name: "add billing (small project)",
+    run: addModule("billing")(authedProject),
+    files: () => countFiles(authedProject),
   },
   {
     name: "add auth (20,000 more files)",
@@ -273,6 +291,7 @@ for (const [a, b] of [
   ["quickscale init", "node -e 0"],
   ["schematics quickscale:init", "quickscale init"],
   ["django-admin startproject", "node -e 0"],
+  ["add billing (small project)", "add auth (small project)"],
   ["add auth (20,000 more files)", "add auth (small project)"],
   ["add auth (5,000 comment lines)", "add auth (small project)"],
 ]) {

@@ -21,12 +21,14 @@ def sync_subscription(
     customer the project does not know (made in the dashboard for someone else) is
     ignored and logged.
     """
-    customer = Customer.objects.filter(stripe_id=_id(data.get("customer"))).first()
+    customer = Customer.objects.filter(
+        stripe_id=stripe_id_of(data.get("customer"))
+    ).first()
     if customer is None:
         logger.warning(
             "Stripe subscription %s belongs to unknown customer %s",
             data.get("id"),
-            _id(data.get("customer")),
+            stripe_id_of(data.get("customer")),
         )
         return None
     item = _first_item(data)
@@ -63,7 +65,7 @@ def _first_item(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return items[0] if items else {}
 
 
-def _id(value: Any) -> str:
+def stripe_id_of(value: Any) -> str:
     """An expandable field: the ID itself, or the object that has it."""
     if isinstance(value, Mapping):
         return value.get("id", "")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from .models import Customer, WebhookEvent
 from .stripe_api import stripe_client
-from .subscriptions import _id, sync_subscription
+from .subscriptions import stripe_id_of, sync_subscription
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +74,12 @@ def checkout_completed(session: Mapping[str, Any], created: int | None) -> None:
     """A customer paid (or started a trial) through Checkout."""
     if session.get("mode") != "subscription" or not session.get("subscription"):
         return
-    stripe_customer = _id(session.get("customer"))
+    stripe_customer = stripe_id_of(session.get("customer"))
     if not Customer.objects.filter(stripe_id=stripe_customer).exists():
         logger.warning("Checkout session %s of unknown customer", session.get("id"))
         return
     subscription = stripe_client().v1.subscriptions.retrieve(
-        _id(session["subscription"])
+        stripe_id_of(session["subscription"])
     )
     sync_subscription(subscription.to_dict(), created)
 
@@ -92,11 +92,13 @@ def subscription_changed(data: Mapping[str, Any], created: int | None) -> None:
 def payment_failed(invoice: Mapping[str, Any], created: int | None) -> None:
     """A renewal failed: the subscription is now past due (or unpaid); read it again."""
     parent = (invoice.get("parent") or {}).get("subscription_details") or {}
-    subscription_id = _id(parent.get("subscription") or invoice.get("subscription"))
+    subscription_id = stripe_id_of(
+        parent.get("subscription") or invoice.get("subscription")
+    )
     logger.warning(
         "Payment failed for invoice %s of customer %s",
         invoice.get("id"),
-        _id(invoice.get("customer")),
+        stripe_id_of(invoice.get("customer")),
     )
     if subscription_id:
         subscription = stripe_client().v1.subscriptions.retrieve(subscription_id)
