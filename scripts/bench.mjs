@@ -2,13 +2,13 @@
 // bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
 // `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
 // `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, and `quickscale add teams` on the small project
-// with auth, run in turns; `quickscale init` and `add auth` also on their default path, with
-// git (a repository and first commit; the check for uncommitted changes), `add auth` there
-// on a small project and on one with 100,000 more files, all committed. Prints the median,
-// min and max of wall time and peak memory (RSS) of each, and the ratios; then the generated
-// project at run time, served by gunicorn, against a bare startproject view
-// (bench-serving.mjs; --serving-rounds 0 skips it).
+// settings have 5,000 comment lines more, and `quickscale add teams` and `quickscale add
+// billing` on the small project with auth, run in turns; `quickscale init` and `add auth`
+// also on their default path, with git (a repository and first commit; the check for
+// uncommitted changes), `add auth` there on a small project and on one with 100,000 more
+// files, all committed. Prints the median, min and max of wall time and peak memory (RSS)
+// of each, and the ratios; then the generated project at run time, served by gunicorn,
+// against a bare startproject view (bench-serving.mjs; --serving-rounds 0 skips it).
 //
 //   npm run bench [-- --runs 15] [-- --warmup 3] [-- --serving-rounds 5]
 //
@@ -274,6 +274,11 @@ const cases = [
     files: () => countFiles(smallProject),
   },
   {
+    name: "add billing (after auth)",
+    run: addModule("billing")(authProject),
+    files: () => countFiles(authProject),
+  },
+  {
     name: "add auth (20,000 more files)",
     run: addAuth(largeProject),
     files: () => countFiles(largeProject),
@@ -415,6 +420,7 @@ for (const [a, b] of [
   ["quickscale init", "node -e 0"],
   ["schematics quickscale:init", "quickscale init"],
   ["django-admin startproject", "node -e 0"],
+  ["add billing (after auth)", "add auth (small project)"],
   ["add auth (20,000 more files)", "add auth (small project)"],
   ["add auth (5,000 comment lines)", "add auth (small project)"],
   ["update a 0.1.0 project", "quickscale init"],

@@ -1,4 +1,5 @@
 import { AUTH_IMPORT_NAMES } from "../../schematics/auth/dependencies";
+import { BILLING_IMPORT_NAMES } from "../../schematics/billing/dependencies";
 import { PYTHON_KEYWORDS, STDLIB_MODULES } from "./python-names";
 
 /**
@@ -50,10 +51,12 @@ const DEPENDENCY_MODULES = new Set([
  */
 const MODULE_DEPENDENCY_MODULES: Readonly<Record<string, readonly string[]>> = {
   auth: AUTH_IMPORT_NAMES,
+  billing: BILLING_IMPORT_NAMES,
 };
 
 /** Folders the generated project creates beside (or inside) its package. */
 const PROJECT_FOLDERS = new Set([
+  "billing",
   "media",
   "settings",
   "static",

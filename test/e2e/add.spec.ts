@@ -222,7 +222,7 @@ describe("quickscale add", () => {
       const outside = tempDir("add-outside");
       dirs.push(outside);
       await expectRefused(outside, ["add", "quality"], /Not a QuickScale project/);
-      await expectRefused(project, ["add", "billing"], /Unknown concern "billing"/);
+      await expectRefused(project, ["add", "blog"], /Unknown concern "blog"/);
       await expectRefused(project, ["add"], /Missing concern/);
 
       const manifestPath = join(project, ".quickscale.json");

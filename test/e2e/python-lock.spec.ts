@@ -153,15 +153,15 @@ describe("the generated project's uv.lock", () => {
   );
 
   it(
-    "follows each module: up to date after add docker, ci, quality, auth and auth --mfa with uv on PATH",
+    "follows each module: up to date after add docker, ci, quality, auth, auth --mfa and billing with uv on PATH",
     async () => {
       const dir = await init("modules");
-      for (const args of [["docker"], ["ci"], ["quality"], ["auth"], ["auth", "--mfa"]]) {
+      for (const args of [["docker"], ["ci"], ["quality"], ["auth"], ["auth", "--mfa"], ["billing"]]) {
         const result = await bin(["add", ...args], dir, true);
         expectSuccess(result);
         const when = `after add ${args.join(" ")}`;
         await expectCurrent(dir, when);
-        if (args[0] === "auth") {
+        if (args[0] === "auth" || args[0] === "billing") {
           expect(result.stdout).withContext(when).toContain("Updated uv.lock");
         }
         expectSuccess(await git(["add", "-A"], dir));
@@ -170,6 +170,7 @@ describe("the generated project's uv.lock", () => {
       const names = lockedPackages(readFileSync(join(dir, "uv.lock"), "utf8")).map((item) => item.name);
       expect(names).toContain("django-allauth");
       expect(names).withContext("the mfa extra's dependencies").toContain("fido2");
+      expect(names).withContext("billing's dependency").toContain("stripe");
     },
     SPEC_TIMEOUT_MS,
   );

@@ -397,12 +397,12 @@ describe("reliability", () => {
         exit: 1,
       },
       {
-        name: "add with an unknown concern (billing)",
-        args: () => ["add", "billing"],
+        name: "add with an unknown concern (blog)",
+        args: () => ["add", "blog"],
         needsProject: true,
         cwd: (ws) => ws.project,
-        message: /Unknown concern "billing"/,
-        advice: /quickscale add <auth\|ci\|docker\|quality>/,
+        message: /Unknown concern "blog"/,
+        advice: /quickscale add <auth\|billing\|ci\|docker\|quality>/,
         exit: 2,
       },
       {

@@ -6,7 +6,8 @@ import { baseEnv, describeRun, REPO_ROOT, run, RunResult } from "./process";
 const HOST = process.env["PGHOST"] ?? "127.0.0.1";
 const PORT = process.env["PGPORT"] ?? "5432";
 const USER = process.env["PGUSER"] ?? "postgres";
-const PREFIX = "qs_e2e_";
+/** Overridable (QUICKSCALE_E2E_DB_PREFIX) so that runs sharing a server keep to their own names. */
+const PREFIX = process.env["QUICKSCALE_E2E_DB_PREFIX"] ?? "qs_e2e_";
 
 /** A database that exists only for one test run. */
 export interface ThrowawayDatabase {
@@ -59,7 +60,7 @@ async function dropStaleDatabases(): Promise<void> {
     `SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%' OR datname LIKE 'test_${PREFIX}%'`,
   ]);
   for (const name of result.stdout.split("\n").filter((line) => line !== "")) {
-    const pid = /qs_e2e_(\d+)_/.exec(name)?.[1];
+    const pid = new RegExp(`${PREFIX}(\\d+)_`).exec(name)?.[1];
     if (pid !== undefined && !isAlive(Number(pid))) {
       await dropDatabase(name);
     }

@@ -17,16 +17,19 @@ from django.urls import (
 )
 from django.utils.translation import get_language
 
-# The pages the account menu (templates/includes/account_menu.html) links to, each the
-# first of its URL names that exists. allauth's pages come with `quickscale add auth`,
-# "profile" with the account page and "teams" with `quickscale add teams`; until then,
-# staff signed in to the admin sign out of it.
+# The pages the header's account menu (templates/includes/account_menu.html) and
+# navigation link to, each the first of its URL names that exists. allauth's pages come
+# with `quickscale add auth`, "profile" with the account page, "teams" with
+# `quickscale add teams`, "subscription" and "pricing" with `quickscale add billing`;
+# until then, staff signed in to the admin sign out of it.
 ACCOUNT_PAGES = {
     "login": ("account_login",),
     "signup": ("account_signup",),
     "logout": ("account_logout", "admin:logout"),
     "profile": ("profile",),
     "teams": ("teams:list",),
+    "subscription": ("billing:account",),
+    "pricing": ("billing:pricing",),
 }
 
 

@@ -68,6 +68,7 @@ describe("declared schematics", () => {
     expect(() => declaredSchematic("init")).not.toThrow();
     expect(addableSchematics().map((schematic) => schematic.name)).toEqual([
       "auth",
+      "billing",
       "ci",
       "docker",
       "quality",

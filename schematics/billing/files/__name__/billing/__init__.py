@@ -1,0 +1,1 @@
+"""Stripe subscriptions: plans, Checkout, the customer portal, webhooks, a gate."""

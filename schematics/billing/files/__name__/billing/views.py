@@ -1,0 +1,139 @@
+"""The billing pages: pricing, Checkout and its return pages, the customer portal."""
+
+import logging
+
+import stripe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from .access import active_subscription
+from .models import Customer
+from .owners import billing_owner
+from .plans import INTERVALS, all_plans, find_plan
+from .stripe_api import stripe_client
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "Payments are unavailable at the moment: please try again later."
+
+
+@require_safe
+def pricing(request: HttpRequest) -> HttpResponse:
+    """The plans, each with its monthly and yearly price; anyone may see them."""
+    return render(
+        request,
+        "billing/pricing.html",
+        {
+            "plans": all_plans(),
+            "intervals": INTERVALS,
+            "subscription": active_subscription(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest) -> HttpResponse:
+    """Start Stripe Checkout for the plan and interval the form names."""
+    plan = find_plan(request.POST.get("plan", ""))
+    price = plan.price(request.POST.get("interval", "")) if plan else None
+    if plan is None or price is None:
+        messages.error(request, "Choose one of the plans below.")
+        return redirect("billing:pricing")
+    if active_subscription(request.user) is not None:
+        messages.info(request, "You already have a subscription: manage it here.")
+        return redirect("billing:account")
+    client = stripe_client()
+    try:
+        customer = _customer(request, client)
+        params: dict = {
+            "mode": "subscription",
+            "customer": customer.stripe_id,
+            "client_reference_id": str(customer.pk),
+            "line_items": [{"price": price.stripe_id, "quantity": 1}],
+            "success_url": request.build_absolute_uri(reverse("billing:success"))
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": request.build_absolute_uri(reverse("billing:cancel")),
+        }
+        if plan.trial_days:
+            params["subscription_data"] = {"trial_period_days": plan.trial_days}
+        session = client.v1.checkout.sessions.create(params)
+    except stripe.StripeError:
+        logger.exception("Stripe Checkout could not start")
+        messages.error(request, UNAVAILABLE)
+        return redirect("billing:pricing")
+    return HttpResponseRedirect(session.url, status=303)
+
+
+def _customer(request: HttpRequest, client: stripe.StripeClient) -> Customer:
+    """The payer's customer, created in Stripe on their first checkout."""
+    customer = billing_owner(request.user)
+    if customer is None:
+        created = client.v1.customers.create(
+            {"email": request.user.email, "metadata": {"user_id": str(request.user.pk)}}
+        )
+        customer = Customer.objects.create(
+            user=request.user, stripe_id=created.id, email=request.user.email
+        )
+    return customer
+
+
+@login_required
+@require_safe
+def success(request: HttpRequest) -> HttpResponse:
+    """Where Checkout returns after payment; the webhook brings the subscription."""
+    return render(
+        request,
+        "billing/success.html",
+        {"subscription": active_subscription(request.user)},
+    )
+
+
+@login_required
+@require_safe
+def cancel(request: HttpRequest) -> HttpResponse:
+    """Where Checkout returns when the customer leaves it without paying."""
+    return render(request, "billing/cancel.html")
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's plan and its status, with a link to Stripe's portal."""
+    customer = billing_owner(request.user)
+    subscription = active_subscription(request.user)
+    return render(
+        request,
+        "billing/account.html",
+        {
+            "customer": customer,
+            "subscription": subscription,
+            "plan": find_plan(subscription.plan) if subscription else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def portal(request: HttpRequest) -> HttpResponse:
+    """Open Stripe's customer portal: payment methods, invoices, cancelling."""
+    customer = billing_owner(request.user)
+    if customer is None:
+        messages.info(request, "Choose a plan first.")
+        return redirect("billing:pricing")
+    try:
+        session = stripe_client().v1.billing_portal.sessions.create(
+            {
+                "customer": customer.stripe_id,
+                "return_url": request.build_absolute_uri(reverse("billing:account")),
+            }
+        )
+    except stripe.StripeError:
+        logger.exception("Stripe's customer portal could not open")
+        messages.error(request, UNAVAILABLE)
+        return redirect("billing:account")
+    return HttpResponseRedirect(session.url, status=303)

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "smol-toml";
+import { describeRun, expectSuccess, runBin, RunResult } from "./process";
+import { removeDir, snapshot, tempDir } from "./files";
+
+/** What `quickscale add billing` did to a project, from before auth to a second run. */
+export interface BillingProject {
+  root: string;
+  dir: string;
+  /** `add billing` run before `add auth`, and the project's files before and after it. */
+  withoutAuth: { result: RunResult; before: string[]; after: string[] };
+  /** The run that added billing, then the second one. */
+  added: RunResult;
+  again: RunResult;
+}
+
+/**
+ * Generates `name` under a fresh folder labelled `label` (without git: every `add` gets
+ * --allow-dirty), tries `add billing` before auth, then `add auth`, `add billing` and
+ * `add billing` again. `edit` changes the project first, as a user would have.
+ */
+export async function generateWithBilling(
+  label: string,
+  name: string,
+  edit: (dir: string) => void = () => undefined,
+): Promise<BillingProject> {
+  const root = tempDir(label);
+  const dir = join(root, name);
+  try {
+    const generated = await runBin(["init", name, "--directory", dir, "--skip-git"], root);
+    if (generated.code !== 0) {
+      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
+    }
+    edit(dir);
+    const before = snapshot(dir);
+    const result = await runBin(["add", "billing", "--allow-dirty"], dir);
+    const withoutAuth = { result, before, after: snapshot(dir) };
+    const auth = await runBin(["add", "auth", "--allow-dirty"], dir);
+    if (auth.code !== 0) {
+      throw new Error(`quickscale add auth failed:\n${describeRun(auth)}`);
+    }
+    const added = await runBin(["add", "billing", "--allow-dirty"], dir);
+    if (added.code !== 0) {
+      throw new Error(`quickscale add billing failed:\n${describeRun(added)}`);
+    }
+    const again = await runBin(["add", "billing", "--allow-dirty"], dir);
+    return { root, dir, withoutAuth, added, again };
+  } catch (error) {
+    removeDir(root);
+    throw error;
+  }
+}
+
+/** The billing module's own test files, in a project named myapp. */
+export const BILLING_TEST_FILES = [
+  "tests/test_billing_checks.py",
+  `myapp/billing/tests/test_access.py`,
+  `myapp/billing/tests/test_admin.py`,
+  `myapp/billing/tests/test_models.py`,
+  `myapp/billing/tests/test_views.py`,
+  `myapp/billing/tests/test_webhooks.py`,
+];
+
+export function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** pytest -v passed, ran each of `files`' tests, and met the project's coverage threshold. */
+export function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
+  expectSuccess(result);
+  const text = `${result.stdout}\n${result.stderr}`;
+  expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
+  for (const file of files) {
+    expect(text)
+      .withContext(`tests of ${file} in:\n${describeRun(result)}`)
+      .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
+  }
+  const doc = parse(readFileSync(join(dir, "pyproject.toml"), "utf8"));
+  const tool = isTable(doc["tool"]) ? doc["tool"] : {};
+  const coverage = isTable(tool["coverage"]) ? tool["coverage"] : {};
+  const report = isTable(coverage["report"]) ? coverage["report"] : {};
+  const threshold = Number(report["fail_under"]);
+  expect(threshold).toBe(90);
+  const reached = /Required test coverage of ([\d.]+)% reached\. Total coverage: ([\d.]+)%/.exec(text);
+  expect(reached)
+    .withContext(`the coverage verdict in:\n${describeRun(result)}`)
+    .not.toBeNull();
+  expect(Number(reached?.[2])).toBeGreaterThanOrEqual(threshold);
+}
