@@ -24,7 +24,7 @@ export const ADD_FLAGS: Record<string, FlagSpec> = {
   },
   "allow-dirty": {
     type: "boolean",
-    description: "Run even if the git working tree has uncommitted changes.",
+    description: "Run even if files it would change have uncommitted changes.",
   },
   help: { type: "boolean", description: "Show this help." },
 };
