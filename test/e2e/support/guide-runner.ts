@@ -2,12 +2,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { BIN, describeRun, run, RunResult } from "./process";
 import { codeBlocks } from "./readme-commands";
+import { httpGet, HttpResponse, startServer } from "./server";
 
 /**
  * Running a user guide of docs/ as its reader would: every command of its `bash` blocks, in
  * order, through a real shell, the working folder carried from one command to the next (so
  * `cd client_a` holds until the guide says otherwise). Blocks in another language (`text`,
- * `python`) are shown, not run.
+ * `python`) are shown, not run. Two trailing comments tell the runner what the reader sees:
+ * `# exits 1` (a refusal the guide shows on purpose) and `# serves /path until Ctrl-C`
+ * (a development server: the runner starts it on a free port of 127.0.0.1, given as its last
+ * argument, fetches that path once it answers, and stops it).
  */
 
 /** One command of a guide, as the shell receives it. */
@@ -16,10 +20,13 @@ export interface GuideCommand {
   text: string;
   /** The exit code the guide announces with a trailing `# exits N` comment; 0 otherwise. */
   expectedCode: number;
+  /** The path a `# serves /path until Ctrl-C` server is asked for; undefined for other commands. */
+  serves?: string;
 }
 
 const HEREDOC = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
 const EXITS = /#\s*exits\s+(\d+)\b/;
+const SERVES = /\s+#\s*serves\s+(\/\S*)\s+until Ctrl-C\s*$/;
 
 /**
  * The commands of every `bash` block of `markdown`, in order. A line ending in `\` continues
@@ -52,7 +59,12 @@ export function guideCommands(markdown: string): GuideCommand[] {
         } while ((lines[i] ?? "").trim() !== terminator);
       }
       const code = EXITS.exec(opener)?.[1];
-      commands.push({ text: taken.join("\n"), expectedCode: code === undefined ? 0 : Number(code) });
+      const serves = SERVES.exec(opener)?.[1];
+      commands.push({
+        text: taken.join("\n"),
+        expectedCode: code === undefined ? 0 : Number(code),
+        ...(serves === undefined ? {} : { serves }),
+      });
     }
   }
   return commands;
@@ -75,6 +87,8 @@ export interface GuideStep {
   command: GuideCommand;
   cwd: string;
   result: RunResult;
+  /** What a `# serves` command answered at its path. */
+  page?: HttpResponse;
 }
 
 export interface GuideRunOptions {
@@ -101,6 +115,12 @@ export async function runGuide(
   const whereFile = join(options.cwd, "..", `.guide-cwd-${process.pid}`);
   let cwd = options.cwd;
   for (const command of commands) {
+    if (command.serves !== undefined) {
+      const step = await serveOnce(command, command.serves, cwd, options);
+      steps.push(step);
+      await options.after?.(step);
+      continue;
+    }
     // The command's own text first, unchanged; then its status kept and the folder it left recorded.
     const script = `${command.text}\nstatus=$?\npwd > '${whereFile}'\nexit $status\n`;
     const result = await run("sh", ["-c", script], { cwd, env: options.env, timeoutMs: options.timeoutMs });
@@ -117,4 +137,38 @@ export async function runGuide(
     }
   }
   return steps;
+}
+
+/** Starts a `# serves` command on a free port, fetches its path once it answers, and stops it. */
+async function serveOnce(
+  command: GuideCommand,
+  path: string,
+  cwd: string,
+  options: GuideRunOptions,
+): Promise<GuideStep> {
+  const started = Date.now();
+  const text = command.text.replace(SERVES, "");
+  const server = await startServer({
+    command: "sh",
+    args: ["-c", `${text} 127.0.0.1:{port}`],
+    cwd,
+    env: options.env,
+    readyPath: path,
+    timeoutMs: options.timeoutMs,
+  });
+  try {
+    const page = await httpGet(`${server.origin}${path}`);
+    const result: RunResult = {
+      command: `${text} 127.0.0.1:${server.port}`,
+      code: 0,
+      signal: null,
+      stdout: server.output(),
+      stderr: "",
+      timedOut: false,
+      durationMs: Date.now() - started,
+    };
+    return { command, cwd, result, page };
+  } finally {
+    await server.stop();
+  }
 }
