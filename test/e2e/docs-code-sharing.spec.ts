@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, tempDir } from "./support/files";
-import { generateProject } from "./support/generated-project";
-import { guideCommands, quickscaleOnPath, runGuide } from "./support/guide-runner";
-import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, REPO_ROOT, run } from "./support/process";
-import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { guideCommands, guideEnv, guideVenv, runGuide } from "./support/guide-runner";
+import { describeRun, expectSuccess, REPO_ROOT, required, run } from "./support/process";
+import type { PythonEnv } from "./support/python-env";
 
 const GUIDE = readFileSync(join(REPO_ROOT, "docs", "code-sharing.md"), "utf8");
 /** Creating the cached venv on a first run (pip downloads). */
@@ -18,12 +17,7 @@ describe("docs/code-sharing.md, run against local repositories", () => {
 
   beforeAll(async () => {
     // The clients' virtualenv: the dependencies every project made by this checkout declares.
-    const sample = await generateProject("h-guides-sharing-venv");
-    try {
-      venv = await ensureProjectEnv(sample.dir);
-    } finally {
-      sample.remove();
-    }
+    venv = await guideVenv("h-guides-sharing-venv");
   }, SETUP_TIMEOUT_MS);
 
   afterAll(() => {
@@ -36,12 +30,10 @@ describe("docs/code-sharing.md, run against local repositories", () => {
       root = tempDir("h-guides-sharing");
       const work = join(root, "work");
       mkdirSync(work);
-      const python = venv?.bin("python") ?? "";
-      expect(python).withContext("the clients' virtualenv (see the beforeAll failure)").not.toBe("");
-      const env = baseEnv({
-        ...GIT_IDENTITY,
-        PATH: `${quickscaleOnPath(root)}:${join(python, "..")}:${process.env["PATH"] ?? ""}`,
-      });
+      const env = guideEnv(
+        root,
+        required(venv, "The clients' virtualenv was not made (see the beforeAll failure)."),
+      );
       const commands = guideCommands(GUIDE);
       const texts = commands.map((command) => command.text);
       for (const step of [

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, tempDir } from "./support/files";
-import { guideCommands, quickscaleOnPath, runGuide } from "./support/guide-runner";
-import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, REPO_ROOT, run } from "./support/process";
+import { guideCommands, guideEnv, runGuide } from "./support/guide-runner";
+import { describeRun, expectSuccess, REPO_ROOT, run } from "./support/process";
 import { runRelease010 } from "./support/release-0.1.0";
 
 const GUIDE = readFileSync(join(REPO_ROOT, "docs", "keeping-current.md"), "utf8");
@@ -17,7 +17,7 @@ describe("docs/keeping-current.md, run on a real 0.1.0 project", () => {
     root = tempDir("h-update-guide");
     const dir = join(root, "myapp");
     expectSuccess(await runRelease010(["init", "myapp", "--directory", dir], root));
-    const env = baseEnv({ ...GIT_IDENTITY, PATH: `${quickscaleOnPath(root)}:${process.env["PATH"] ?? ""}` });
+    const env = guideEnv(root);
     const commands = guideCommands(GUIDE);
     expect(commands.length).toBeGreaterThanOrEqual(6);
     // --check says the 0.1.0 project is behind: the guide announces its exit 1.

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, describeRun, run, RunResult } from "./process";
+import { generateProjectWithAuth } from "./generated-project";
+import { BIN, baseEnv, describeRun, GIT_IDENTITY, run, RunResult } from "./process";
+import { ensureProjectEnv, PythonEnv } from "./python-env";
 import { codeBlocks } from "./readme-commands";
 import { httpGet, HttpResponse, startServer } from "./server";
 
@@ -80,6 +82,33 @@ export function quickscaleOnPath(root: string): string {
   writeFileSync(join(bin, "quickscale"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   chmodSync(join(bin, "quickscale"), 0o755);
   return bin;
+}
+
+/**
+ * The virtualenv a guide's Python commands run in, as its reader's activated one: the
+ * dependencies of a project this checkout generates, after `quickscale add auth` with each of
+ * `authRuns`' flags (none: a plain project). Cached by python-env.ts.
+ */
+export async function guideVenv(
+  label: string,
+  authRuns: readonly (readonly string[])[] = [],
+): Promise<PythonEnv> {
+  const sample = await generateProjectWithAuth(label, "sample", authRuns);
+  try {
+    return await ensureProjectEnv(sample.dir);
+  } finally {
+    sample.remove();
+  }
+}
+
+/**
+ * The environment a guide runs in: a clean base with a git identity, `quickscale` on PATH
+ * (see {@link quickscaleOnPath}, in `root`), then the virtualenv `venv` when given, as if
+ * activated.
+ */
+export function guideEnv(root: string, venv?: PythonEnv): NodeJS.ProcessEnv {
+  const path = [quickscaleOnPath(root), ...(venv === undefined ? [] : [join(venv.bin("python"), "..")])];
+  return baseEnv({ ...GIT_IDENTITY, PATH: [...path, process.env["PATH"] ?? ""].join(":") });
 }
 
 /** What one command of a guide did, and where the guide was when it ran. */
