@@ -56,7 +56,7 @@ describe("docs/adding-modules.md, run as written", () => {
       });
       const refresh = step("quickscale add docker   #").result;
       expect(refresh.stderr).toMatch(/changed since: Dockerfile/);
-      expect(refresh.stdout).toContain("-# Our own note at the end of the Dockerfile.");
+      expect(refresh.stdout + refresh.stderr).toContain("-# Our own note at the end of the Dockerfile.");
       expect(readFileSync(join(project, "Dockerfile"), "utf8")).toContain(
         "# Our own note at the end of the Dockerfile.",
       );
