@@ -46,10 +46,12 @@ export async function runUpdate(input: UpdateInput, root: string): Promise<numbe
   const key = loadJournalKey();
   const lock = acquireProjectLock(root);
   try {
-    reportRecovery(recoverProject(root, key));
-    if (!input.allowDirty) {
-      assertCleanWorkingTree(root);
-    }
+    await timed("recovery and a clean tree", () => {
+      reportRecovery(recoverProject(root, key));
+      if (!input.allowDirty) {
+        assertCleanWorkingTree(root);
+      }
+    });
     return await updateProject(input, root, key);
   } finally {
     lock.release();
@@ -59,7 +61,7 @@ export async function runUpdate(input: UpdateInput, root: string): Promise<numbe
 async function updateProject(input: UpdateInput, root: string, key: JournalKey | null): Promise<number> {
   const out = process.stdout;
   const projectReal = projectRealPath(root);
-  const history = hasGitHistory(root);
+  const history = await timed("finding the bases", () => hasGitHistory(root));
   const bases = await timed("finding the bases", () => recordedContents(root, projectReal));
   const report = {} as UpdateReport;
   const { logger, flush } = heldWarnings();
@@ -112,7 +114,9 @@ async function updateProject(input: UpdateInput, root: string, key: JournalKey |
     commitChanges(root, files, key, commitFaultsFromEnv());
   });
   // What the release wrote, kept where the next update finds its bases (merged files included).
-  recordPristine(root, report.theirs, `QuickScale ${report.to}: what it writes for this project`);
+  await timed("recording the pristine files", () =>
+    recordPristine(root, report.theirs, `QuickScale ${report.to}: what it writes for this project`),
+  );
   out.write(
     `\n${paint(out, "green", "Updated")} from QuickScale ${report.from} to ${report.to}: ${files.length} files changed.\n`,
   );
