@@ -11,8 +11,39 @@ import { PROJECT_CONCERNS } from "../init";
 import { MFA } from "../auth/edits";
 import { Schema } from "./schema";
 
-/** The concerns this QuickScale can render, in the order a project gets them. */
-const KNOWN_CONCERNS: readonly string[] = [...PROJECT_CONCERNS, "auth"];
+/** Schematics of the collection that are commands of their own, not concerns of a project. */
+const COMMANDS: readonly string[] = ["init", "update"];
+
+/**
+ * The concerns the manifest records, in the order they are rendered: `init`'s, then the
+ * modules in the order collection.json declares them (the manifest keeps its keys sorted, not
+ * the order they were added; a module that needs another is declared after it). A module is
+ * any public schematic of collection.json, so a new module is known here with no list to keep.
+ */
+function recordedConcerns(recorded: readonly string[], context: SchematicContext): string[] {
+  const collection = context.schematic.collection;
+  // listSchematicNames gives the public ones, sorted; the description keeps collection.json's order.
+  const publicNames = new Set(collection.listSchematicNames());
+  const declared = Object.keys((collection.description as { schematics?: object }).schematics ?? {});
+  const modules = declared.filter(
+    (name) =>
+      publicNames.has(name) &&
+      !COMMANDS.includes(name) &&
+      !(PROJECT_CONCERNS as readonly string[]).includes(name),
+  );
+  const unknown = recorded.filter(
+    (concern) => !modules.includes(concern) && !(PROJECT_CONCERNS as readonly string[]).includes(concern),
+  );
+  if (unknown.length > 0) {
+    throw new SchematicsException(
+      `${MANIFEST_PATH} records ${unknown.map((c) => JSON.stringify(c)).join(", ")}, which this QuickScale does not know: restore ${MANIFEST_PATH} from version control, or upgrade QuickScale.`,
+    );
+  }
+  return [
+    ...PROJECT_CONCERNS.filter((concern) => recorded.includes(concern)),
+    ...modules.filter((concern) => recorded.includes(concern)),
+  ];
+}
 
 /** What the update did, for the bin to report (filled in by the run). */
 export interface UpdateReport {
@@ -56,13 +87,7 @@ export default function update(options: UpdateOptions): Rule {
         );
       }
     }
-    const unknown = Object.keys(manifest.concerns).filter((concern) => !KNOWN_CONCERNS.includes(concern));
-    if (unknown.length > 0) {
-      throw new SchematicsException(
-        `${MANIFEST_PATH} records ${unknown.map((c) => JSON.stringify(c)).join(", ")}, which this QuickScale does not know: restore ${MANIFEST_PATH} from version control, or upgrade QuickScale.`,
-      );
-    }
-    const concerns = KNOWN_CONCERNS.filter((concern) => concern in manifest.concerns);
+    const concerns = recordedConcerns(Object.keys(manifest.concerns), context);
     // --mfa is not recorded as an option: its files are.
     const mfa = MFA.files.some((file) => file in manifest.files);
     const release = await renderRelease(

@@ -1,0 +1,51 @@
+import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
+import { Tree } from "@angular-devkit/schematics";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../../src/base/version";
+import { readManifest } from "../../../src/rules/manifest";
+
+const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
+
+/** A project as `init` then each `add` leave it, at the tree's root. */
+async function projectWith(modules: readonly string[]): Promise<Tree> {
+  const generated = await runner.runSchematic("init", { name: "shop", skipGit: true }, Tree.empty());
+  let project = Tree.empty();
+  for (const path of generated.files) project.create(path.slice("/shop".length), generated.readContent(path));
+  for (const module of modules) {
+    project = await runner.runSchematic(module, {}, project);
+  }
+  return project;
+}
+
+function filesOf(tree: Tree): Record<string, string> {
+  const files: Record<string, string> = {};
+  tree.visit((path, entry) => {
+    if (entry) files[path] = entry.content.toString("utf-8");
+  });
+  return files;
+}
+
+describe("update schematic", () => {
+  it("knows every module collection.json declares: a current project with auth, teams and billing changes nothing", async () => {
+    const project = await projectWith(["auth", "teams", "billing"]);
+    const before = filesOf(project);
+    const updated = await runner.runSchematic("update", {}, project);
+    const after = filesOf(updated);
+    delete before["/.quickscale.json"];
+    delete after["/.quickscale.json"];
+    expect(after).toEqual(before);
+    expect(Object.keys(readManifest(updated).concerns)).toEqual(Object.keys(readManifest(project).concerns));
+  });
+
+  it("still refuses a concern no schematic of the collection declares", async () => {
+    const project = await projectWith([]);
+    const manifest = JSON.parse(project.read(".quickscale.json")?.toString("utf-8") ?? "{}") as {
+      concerns: Record<string, string>;
+    };
+    manifest.concerns["blog"] = "0.2.0";
+    project.overwrite(".quickscale.json", JSON.stringify(manifest));
+    await expectAsync(runner.runSchematic("update", {}, project)).toBeRejectedWithError(
+      /records "blog", which this QuickScale does not know/,
+    );
+  });
+});
