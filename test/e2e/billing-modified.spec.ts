@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  BILLING_TEST_FILES,
-  BillingProject,
-  expectPassingSuite,
-  generateWithBilling,
-} from "./support/billing-project";
+import { BILLING_TEST_FILES, BillingProject, generateWithBilling } from "./support/billing-project";
+import { expectPassingSuite } from "./support/project-checks";
 import { removeDir } from "./support/files";
 import { describeRun, expectSuccess, required } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";

@@ -3,13 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import { BILLING_DEPENDENCY, ENV_VARIABLES } from "../../schematics/billing/edits";
-import {
-  BILLING_TEST_FILES,
-  BillingProject,
-  expectPassingSuite,
-  generateWithBilling,
-  isTable,
-} from "./support/billing-project";
+import { BILLING_TEST_FILES, BillingProject, generateWithBilling } from "./support/billing-project";
+import { isTable } from "./support/generated-project";
+import { NO_ISSUES, expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
 import { parseDotenv } from "./support/dotenv";
 import { removeDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
@@ -21,7 +17,6 @@ const NAME = "myapp";
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 
 /**
  * `quickscale add billing` on a freshly generated project: refused before auth, then added
@@ -99,12 +94,7 @@ describe("quickscale add billing, on a generated project run for real", () => {
   it(
     "passes manage.py check and has every model change in its migrations",
     async () => {
-      const check = await manage(["check"]);
-      expectSuccess(check);
-      expect(check.stdout).toContain(NO_ISSUES);
-      const migrations = await manage(["makemigrations", "--check", "--dry-run"]);
-      expectSuccess(migrations);
-      expect(migrations.stdout).toContain("No changes detected");
+      await expectCheckAndMigrations(manage);
     },
     2 * COMMAND_TIMEOUT_MS,
   );

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeDir, tempDir } from "./support/files";
-import { GuideStep, guideCommands, guideEnv, guideVenv, runGuide } from "./support/guide-runner";
-import { expectOneLineError, REPO_ROOT, required } from "./support/process";
+import { removeDir } from "./support/files";
+import { guideVenv, runGuideAsWritten } from "./support/guide-runner";
+import { expectOneLineError } from "./support/process";
 import type { PythonEnv } from "./support/python-env";
 
-const GUIDE = readFileSync(join(REPO_ROOT, "docs", "adding-modules.md"), "utf8");
 /** Creating the cached venv on a first run (pip downloads allauth and its MFA extras). */
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 5 * 60_000;
@@ -26,17 +25,14 @@ describe("docs/adding-modules.md, run as written", () => {
   it(
     "previews, is refused, adds auth then MFA, and a second run changes nothing",
     async () => {
-      root = tempDir("h-guides-modules");
-      const work = join(root, "work");
-      mkdirSync(work);
-      const env = guideEnv(
-        root,
-        required(venv, "The project's virtualenv was not made (see the beforeAll failure)."),
+      const guide = await runGuideAsWritten(
+        "adding-modules.md",
+        "h-guides-modules",
+        venv,
+        COMMAND_TIMEOUT_MS,
       );
-      const steps = await runGuide(guideCommands(GUIDE), { cwd: work, env, timeoutMs: COMMAND_TIMEOUT_MS });
-      const all = (start: string): GuideStep[] => steps.filter((step) => step.command.text.startsWith(start));
-      const step = (start: string): GuideStep =>
-        required(all(start)[0], `The guide has no command starting with "${start}".`);
+      root = guide.root;
+      const { work, step, all } = guide;
       const project = join(work, "shop");
 
       const preview = step("quickscale add auth --dry-run").result.stdout;

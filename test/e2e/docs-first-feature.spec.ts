@@ -1,11 +1,9 @@
-import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeDir, tempDir } from "./support/files";
-import { GuideStep, guideCommands, guideEnv, guideVenv, runGuide } from "./support/guide-runner";
-import { expectSuccess, REPO_ROOT, required, run } from "./support/process";
+import { removeDir } from "./support/files";
+import { guideVenv, runGuideAsWritten } from "./support/guide-runner";
+import { expectSuccess, required, run } from "./support/process";
 import type { PythonEnv } from "./support/python-env";
 
-const GUIDE = readFileSync(join(REPO_ROOT, "docs", "first-feature.md"), "utf8");
 /** Creating the cached venv on a first run (pip downloads). */
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 3 * 60_000;
@@ -25,19 +23,9 @@ describe("docs/first-feature.md, run as written", () => {
   it(
     "builds an app with a model, a page in the UI shell and tests, all green, committed",
     async () => {
-      root = tempDir("h-guides-feature");
-      const work = join(root, "work");
-      mkdirSync(work);
-      const env = guideEnv(
-        root,
-        required(venv, "The project's virtualenv was not made (see the beforeAll failure)."),
-      );
-      const steps = await runGuide(guideCommands(GUIDE), { cwd: work, env, timeoutMs: COMMAND_TIMEOUT_MS });
-      const step = (start: string): GuideStep =>
-        required(
-          steps.find((candidate) => candidate.command.text.startsWith(start)),
-          `The guide has no command starting with "${start}".`,
-        );
+      const guide = await runGuideAsWritten("first-feature.md", "h-guides-feature", venv, COMMAND_TIMEOUT_MS);
+      root = guide.root;
+      const { work, env, step } = guide;
       const project = join(work, "myapp");
       const git = (...args: string[]) =>
         run("git", args, { cwd: project, env, timeoutMs: COMMAND_TIMEOUT_MS });

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeDir, tempDir } from "./support/files";
-import { GuideStep, guideCommands, guideEnv, guideVenv, runGuide } from "./support/guide-runner";
+import { removeDir } from "./support/files";
+import { guideVenv, runGuideAsWritten } from "./support/guide-runner";
 import { expectOneLineError, expectSuccess, REPO_ROOT, required, run } from "./support/process";
 import type { PythonEnv } from "./support/python-env";
 
-const GUIDE = readFileSync(join(REPO_ROOT, "docs", "getting-started.md"), "utf8");
 /** Creating the cached venv on a first run (pip downloads). */
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 3 * 60_000;
@@ -25,19 +24,9 @@ describe("docs/getting-started.md, run as written", () => {
   it(
     "makes, runs, serves, tests and lints a project with the guide's commands",
     async () => {
-      root = tempDir("h-guides-start");
-      const work = join(root, "work");
-      mkdirSync(work);
-      const env = guideEnv(
-        root,
-        required(venv, "The project's virtualenv was not made (see the beforeAll failure)."),
-      );
-      const steps = await runGuide(guideCommands(GUIDE), { cwd: work, env, timeoutMs: COMMAND_TIMEOUT_MS });
-      const step = (start: string): GuideStep =>
-        required(
-          steps.find((candidate) => candidate.command.text.startsWith(start)),
-          `The guide has no command starting with "${start}".`,
-        );
+      const guide = await runGuideAsWritten("getting-started.md", "h-guides-start", venv, COMMAND_TIMEOUT_MS);
+      root = guide.root;
+      const { work, env, step } = guide;
 
       const version = (
         JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }

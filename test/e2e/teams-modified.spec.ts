@@ -11,7 +11,8 @@ import {
   RunResult,
 } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
-import { expectPassingSuite, teamsTestFiles } from "./support/teams-project";
+import { expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
+import { teamsTestFiles } from "./support/teams-project";
 import {
   EXTRA_APPS_AND_MIDDLEWARE,
   REORDERED_AND_COMMENTED,
@@ -24,7 +25,6 @@ const NAME = "myapp";
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 2 * 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 
 /** The fixtures of auth-modified.spec whose projects the teams module edits too. */
 const FIXTURES: readonly UserEdits[] = [
@@ -102,12 +102,7 @@ describe("quickscale add teams, on projects a user has changed", () => {
       it(
         "passes manage.py check and has every model change in its migrations",
         async () => {
-          const check = await manage(["check"]);
-          expectSuccess(check);
-          expect(check.stdout).toContain(NO_ISSUES);
-          const migrations = await manage(["makemigrations", "--check", "--dry-run"]);
-          expectSuccess(migrations);
-          expect(migrations.stdout).toContain("No changes detected");
+          await expectCheckAndMigrations(manage);
         },
         2 * COMMAND_TIMEOUT_MS,
       );

@@ -17,7 +17,8 @@ import {
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { readSentEmails, SentEmail } from "./support/sent-emails";
 import { RunningServer, startServer } from "./support/server";
-import { expectPassingSuite, teamsTestFiles } from "./support/teams-project";
+import { NO_ISSUES, expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
+import { teamsTestFiles } from "./support/teams-project";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), a database. */
@@ -25,7 +26,6 @@ const SETUP_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 2 * 60_000;
 const PYTEST_TIMEOUT_MS = 5 * 60_000;
 const SERVER_WAIT_MS = 30_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 const NOTHING_TO_DO = "Nothing to do: teams is up to date.\n";
 
 /** A generated project (no git) that ran `add teams` without auth, then `add auth` and `add teams`. */
@@ -128,12 +128,7 @@ describe("quickscale add teams, on a generated project run for real", () => {
   it(
     "passes manage.py check and has every model change in its migrations",
     async () => {
-      const check = await manage(["check"]);
-      expectSuccess(check);
-      expect(check.stdout).toContain(NO_ISSUES);
-      const migrations = await manage(["makemigrations", "--check", "--dry-run"]);
-      expectSuccess(migrations);
-      expect(migrations.stdout).toContain("No changes detected");
+      await expectCheckAndMigrations(manage);
     },
     2 * COMMAND_TIMEOUT_MS,
   );

@@ -6,11 +6,11 @@ import { removeDir, snapshot, tempDir } from "./support/files";
 import { baseEnv, describeRun, expectSuccess, GIT_IDENTITY, run, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 import { runRelease010 } from "./support/release-0.1.0";
+import { NO_ISSUES, expectCheckAndMigrations } from "./support/project-checks";
 
 const NAME = "myapp";
 const SETUP_TIMEOUT_MS = 25 * 60_000;
 const COMMAND_TIMEOUT_MS = 120_000;
-const NO_ISSUES = "System check identified no issues (0 silenced).";
 const VERSION = (
   JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as { version: string }
 ).version;
@@ -154,11 +154,7 @@ for (const auth of [false, true]) {
     it(
       "passes check, makemigrations --check, and ruff",
       async () => {
-        const check = await manage(["check"]);
-        expectSuccess(check);
-        expect(check.stdout).toContain(NO_ISSUES);
-        const migrations = await manage(["makemigrations", "--check", "--dry-run"]);
-        expectSuccess(migrations);
+        await expectCheckAndMigrations(manage);
         expectSuccess(await python.run("ruff", ["check", "."], { cwd: dir }));
         expectSuccess(await python.run("ruff", ["format", "--check", "."], { cwd: dir }));
       },

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "smol-toml";
-import { describeRun, expectSuccess, runBin, RunResult } from "./process";
+import { describeRun, runBin, RunResult } from "./process";
 import { removeDir, snapshot, tempDir } from "./files";
 
 /** What `quickscale add billing` did to a project, from before auth to a second run. */
@@ -61,30 +59,3 @@ export const BILLING_TEST_FILES = [
   `myapp/billing/tests/test_views.py`,
   `myapp/billing/tests/test_webhooks.py`,
 ];
-
-export function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** pytest -v passed, ran each of `files`' tests, and met the project's coverage threshold. */
-export function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
-  expectSuccess(result);
-  const text = `${result.stdout}\n${result.stderr}`;
-  expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
-  for (const file of files) {
-    expect(text)
-      .withContext(`tests of ${file} in:\n${describeRun(result)}`)
-      .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
-  }
-  const doc = parse(readFileSync(join(dir, "pyproject.toml"), "utf8"));
-  const tool = isTable(doc["tool"]) ? doc["tool"] : {};
-  const coverage = isTable(tool["coverage"]) ? tool["coverage"] : {};
-  const report = isTable(coverage["report"]) ? coverage["report"] : {};
-  const threshold = Number(report["fail_under"]);
-  expect(threshold).toBe(90);
-  const reached = /Required test coverage of ([\d.]+)% reached\. Total coverage: ([\d.]+)%/.exec(text);
-  expect(reached)
-    .withContext(`the coverage verdict in:\n${describeRun(result)}`)
-    .not.toBeNull();
-  expect(Number(reached?.[2])).toBeGreaterThanOrEqual(threshold);
-}

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateProjectWithAuth } from "./generated-project";
-import { BIN, baseEnv, describeRun, GIT_IDENTITY, run, RunResult } from "./process";
+import { tempDir } from "./files";
+import { BIN, baseEnv, describeRun, GIT_IDENTITY, REPO_ROOT, required, run, RunResult } from "./process";
 import { ensureProjectEnv, PythonEnv } from "./python-env";
 import { codeBlocks } from "./readme-commands";
 import { httpGet, HttpResponse, startServer } from "./server";
@@ -200,4 +201,45 @@ async function serveOnce(
   } finally {
     await server.stop();
   }
+}
+
+/** A guide run as written in a fresh temp folder: where, with what, and each step's result. */
+export interface GuideRun {
+  /** The temp folder (remove it after the spec). */
+  root: string;
+  /** The folder the guide's first command runs in (`root/work`). */
+  work: string;
+  env: NodeJS.ProcessEnv;
+  steps: GuideStep[];
+  /** Every step whose command starts with `start`. */
+  all: (start: string) => GuideStep[];
+  /** The first step whose command starts with `start` (fails naming it when there is none). */
+  step: (start: string) => GuideStep;
+}
+
+/** Runs every command of `docs/<guide>` in order in a new temp folder, with `venv` activated. */
+export async function runGuideAsWritten(
+  guide: string,
+  label: string,
+  venv: PythonEnv | undefined,
+  timeoutMs: number,
+): Promise<GuideRun> {
+  const root = tempDir(label);
+  const work = join(root, "work");
+  mkdirSync(work);
+  const env = guideEnv(
+    root,
+    required(venv, "The project's virtualenv was not made (see the beforeAll failure)."),
+  );
+  const markdown = readFileSync(join(REPO_ROOT, "docs", guide), "utf8");
+  const steps = await runGuide(guideCommands(markdown), { cwd: work, env, timeoutMs });
+  const all = (start: string): GuideStep[] => steps.filter((step) => step.command.text.startsWith(start));
+  return {
+    root,
+    work,
+    env,
+    steps,
+    all,
+    step: (start) => required(all(start)[0], `The guide has no command starting with "${start}".`),
+  };
 }

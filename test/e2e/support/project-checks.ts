@@ -21,8 +21,11 @@ export function coverageThreshold(dir: string): number | undefined {
   return flag?.[1] === undefined ? undefined : Number(flag[1]);
 }
 
-/** pytest-cov's verdict in `result`: the project's own threshold, required and reached. */
-export function expectCoverageMet(result: RunResult, dir: string): void {
+/**
+ * pytest-cov's verdict in `result`: the project's own threshold, required and reached;
+ * returns the total coverage reported (NaN without a verdict).
+ */
+export function expectCoverageMet(result: RunResult, dir: string): number {
   const text = `${result.stdout}\n${result.stderr}`;
   const threshold = coverageThreshold(dir);
   expect(threshold).withContext("pyproject.toml sets a coverage threshold").toBeGreaterThan(0);
@@ -34,13 +37,15 @@ export function expectCoverageMet(result: RunResult, dir: string): void {
     expect(Number(reached[1])).toBe(threshold ?? Number.NaN);
     expect(Number(reached[2])).toBeGreaterThanOrEqual(threshold ?? Number.NaN);
   }
+  return Number(reached?.[2] ?? Number.NaN);
 }
 
 /**
  * `pytest -v --cov` passed with nothing failed, errored or skipped, ran the tests of each of
- * `files` (paths relative to the project), and met the project's coverage threshold.
+ * `files` (paths relative to the project), and met the project's coverage threshold; returns
+ * the total coverage reported.
  */
-export function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): void {
+export function expectPassingSuite(result: RunResult, dir: string, files: readonly string[]): number {
   expectSuccess(result);
   const text = `${result.stdout}\n${result.stderr}`;
   expect(text).not.toMatch(/\b\d+ (failed|errors?|skipped)\b/);
@@ -49,7 +54,7 @@ export function expectPassingSuite(result: RunResult, dir: string, files: readon
       .withContext(`tests of ${file} in:\n${describeRun(result)}`)
       .toMatch(new RegExp(`^${file.replace(/\./g, "\\.")}::\\S+ PASSED`, "m"));
   }
-  expectCoverageMet(result, dir);
+  return expectCoverageMet(result, dir);
 }
 
 /** What `manage.py check` prints when it finds nothing. */
@@ -92,4 +97,19 @@ export function itHasEveryModelChangeInItsMigrations(
     },
     timeoutMs,
   );
+}
+
+/**
+ * `manage.py check` finds no issue and `makemigrations --check --dry-run` no model change
+ * without its migration, both run by `manage`.
+ */
+export async function expectCheckAndMigrations(
+  manage: (args: string[]) => Promise<RunResult>,
+): Promise<void> {
+  const check = await manage(["check"]);
+  expectSuccess(check);
+  expect(check.stdout).toContain(NO_ISSUES);
+  const migrations = await manage(["makemigrations", "--check", "--dry-run"]);
+  expectSuccess(migrations);
+  expect(migrations.stdout).toContain("No changes detected");
 }
