@@ -260,7 +260,7 @@ async function add(args: readonly string[], cwd: string): Promise<number> {
   }
   if (concern === undefined || extra.length > 0 || schematic === undefined) {
     throw new UsageError(
-      `${concern === undefined ? "Missing concern" : `Unknown concern "${first.positionals.join(" ")}"`}: quickscale add <${names.join("|")}>.`,
+      `${concern === undefined ? "Missing module" : `Unknown module "${first.positionals.join(" ")}"`}: quickscale add <${names.join("|")}>.`,
     );
   }
   // Then with this concern's flags only: another concern's flag is a mistake.

@@ -222,8 +222,8 @@ describe("quickscale add", () => {
       const outside = tempDir("add-outside");
       dirs.push(outside);
       await expectRefused(outside, ["add", "quality"], /Not a QuickScale project/);
-      await expectRefused(project, ["add", "blog"], /Unknown concern "blog"/);
-      await expectRefused(project, ["add"], /Missing concern/);
+      await expectRefused(project, ["add", "blog"], /Unknown module "blog"/);
+      await expectRefused(project, ["add"], /Missing module/);
 
       const manifestPath = join(project, ".quickscale.json");
       const manifest = readFileSync(manifestPath, "utf8");

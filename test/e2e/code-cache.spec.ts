@@ -68,6 +68,15 @@ describe("the bin's code cache", () => {
     mkdirSync(join(root, "dist"));
     copyFileSync(BIN, join(root, "bin", "quickscale.js"));
     copyFileSync(join(REPO_ROOT, "package.json"), join(root, "package.json"));
+    // `--help` lists the modules collection.json declares, with their schemas' options.
+    copyFileSync(join(REPO_ROOT, "collection.json"), join(root, "collection.json"));
+    for (const schematic of readdirSync(join(REPO_ROOT, "schematics"))) {
+      const schema = join(REPO_ROOT, "schematics", schematic, "schema.json");
+      if (existsSync(schema)) {
+        mkdirSync(join(root, "schematics", schematic), { recursive: true });
+        copyFileSync(schema, join(root, "schematics", schematic, "schema.json"));
+      }
+    }
     const source = readFileSync(BUNDLE, "utf8");
     expect(source).toContain(GENUINE);
     expect(PLANTED.length).toBe(GENUINE.length);

@@ -155,7 +155,7 @@ describe("a module declared by its folder and its line in collection.json", () =
       expect(help.stdout).toMatch(/^ {2}--shout +Greet in capitals\.$/m);
       const usage = await quickscale(["--help"], root);
       expect(usage.stdout).toContain(
-        "Add or refresh auth, ci, docker, greeting, quality in the project here",
+        "Add or refresh auth, billing, ci, docker, greeting, quality, teams in the project here",
       );
     },
     TIMEOUT_MS,

@@ -44,7 +44,7 @@ describe("docs/adding-modules.md, run as written", () => {
       expectOneLineError(step("quickscale add auth   # exits 1").result, { message: /uncommitted changes/ });
       expectOneLineError(step("quickscale add accounts").result, {
         code: 2,
-        message: /Unknown concern "accounts"/,
+        message: /Unknown module "accounts"/,
       });
       expectOneLineError(step("quickscale add docker --mfa").result, {
         code: 2,

@@ -401,8 +401,8 @@ describe("reliability", () => {
         args: () => ["add", "blog"],
         needsProject: true,
         cwd: (ws) => ws.project,
-        message: /Unknown concern "blog"/,
-        advice: /quickscale add <auth\|billing\|ci\|docker\|quality>/,
+        message: /Unknown module "blog"/,
+        advice: /quickscale add <auth\|billing\|ci\|docker\|quality\|teams>/,
         exit: 2,
       },
       {
@@ -410,8 +410,8 @@ describe("reliability", () => {
         args: () => ["add"],
         needsProject: true,
         cwd: (ws) => ws.project,
-        message: /Missing concern/,
-        advice: /quickscale add <auth\|ci\|docker\|quality>/,
+        message: /Missing module/,
+        advice: /quickscale add <auth\|billing\|ci\|docker\|quality\|teams>/,
         exit: 2,
       },
       {
@@ -419,8 +419,8 @@ describe("reliability", () => {
         args: () => ["add", "docker", "ci"],
         needsProject: true,
         cwd: (ws) => ws.project,
-        message: /Unknown concern "docker ci"/,
-        advice: /quickscale add <auth\|ci\|docker\|quality>/,
+        message: /Unknown module "docker ci"/,
+        advice: /quickscale add <auth\|billing\|ci\|docker\|quality\|teams>/,
         exit: 2,
       },
       {
