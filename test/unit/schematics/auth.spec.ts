@@ -1,17 +1,6 @@
-import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
-import { join } from "node:path";
-import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/base/version";
-
-const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
-
-function filesOf(tree: Tree): Record<string, string> {
-  const files: Record<string, string> = {};
-  tree.visit((path, entry) => {
-    if (entry) files[path] = entry.content.toString("utf-8");
-  });
-  return files;
-}
+import { QUICKSCALE_VERSION } from "../../../src/base/version";
+import { filesOf, runner, treeOf } from "../support/schematic-trees";
 
 describe("auth module", () => {
   let pristine: Record<string, string>;
@@ -22,8 +11,7 @@ describe("auth module", () => {
     for (const path of generated.files) pristine[path.slice("/shop".length)] = generated.readText(path);
   });
   beforeEach(() => {
-    project = Tree.empty();
-    for (const [path, content] of Object.entries(pristine)) project.create(path, content);
+    project = treeOf(pristine);
   });
 
   it("adds allauth to settings, URLs, dependencies, .env.example and the README", async () => {

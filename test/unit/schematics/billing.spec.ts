@@ -1,18 +1,7 @@
-import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
-import { join } from "node:path";
-import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/base/version";
+import { QUICKSCALE_VERSION } from "../../../src/base/version";
 import { projectNameProblem } from "../../../src/names/project-name";
-
-const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
-
-function filesOf(tree: Tree): Record<string, string> {
-  const files: Record<string, string> = {};
-  tree.visit((path, entry) => {
-    if (entry) files[path] = entry.content.toString("utf-8");
-  });
-  return files;
-}
+import { filesOf, runner, treeOf } from "../support/schematic-trees";
 
 describe("billing module", () => {
   let withoutAuth: Record<string, string>;
@@ -22,13 +11,10 @@ describe("billing module", () => {
     const generated = await runner.runSchematic("init", { name: "shop", skipGit: true }, Tree.empty());
     withoutAuth = {};
     for (const path of generated.files) withoutAuth[path.slice("/shop".length)] = generated.readText(path);
-    const seeded = Tree.empty();
-    for (const [path, content] of Object.entries(withoutAuth)) seeded.create(path, content);
-    withAuth = filesOf(await runner.runSchematic("auth", {}, seeded));
+    withAuth = filesOf(await runner.runSchematic("auth", {}, treeOf(withoutAuth)));
   });
   beforeEach(() => {
-    project = Tree.empty();
-    for (const [path, content] of Object.entries(withAuth)) project.create(path, content);
+    project = treeOf(withAuth);
   });
 
   it("adds the app, the Stripe settings, the URLs, stripe, .env.example and the README", async () => {

@@ -1,10 +1,6 @@
-import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
-import { join } from "node:path";
 import { Manifest } from "../../../src/rules/manifest";
-import { PACKAGE_ROOT } from "../../../src/base/version";
-
-const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
+import { filesOf, runner } from "../support/schematic-trees";
 
 /** The public concerns and one file each writes. */
 const CONCERNS: [string, string][] = [
@@ -21,14 +17,6 @@ async function generatedProject(): Promise<Tree> {
     project.create(path.slice("/shop/".length), generated.readContent(path));
   }
   return project;
-}
-
-function filesOf(tree: Tree): Record<string, string> {
-  const files: Record<string, string> = {};
-  tree.visit((path, entry) => {
-    if (entry) files[path] = entry.content.toString("utf-8");
-  });
-  return files;
 }
 
 describe("concern schematics on an existing project", () => {

@@ -1,23 +1,6 @@
-import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
-import { join } from "node:path";
-import { PACKAGE_ROOT, QUICKSCALE_VERSION } from "../../../src/base/version";
-
-const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
-
-function filesOf(tree: Tree): Record<string, string> {
-  const files: Record<string, string> = {};
-  tree.visit((path, entry) => {
-    if (entry) files[path] = entry.content.toString("utf-8");
-  });
-  return files;
-}
-
-function treeOf(files: Record<string, string>): Tree {
-  const tree = Tree.empty();
-  for (const [path, content] of Object.entries(files)) tree.create(path, content);
-  return tree;
-}
+import { QUICKSCALE_VERSION } from "../../../src/base/version";
+import { filesOf, runner, treeOf } from "../support/schematic-trees";
 
 describe("teams module", () => {
   let withoutAuth: Record<string, string>;

@@ -1,10 +1,6 @@
-import { SchematicTestRunner } from "@angular-devkit/schematics/testing";
 import { Tree } from "@angular-devkit/schematics";
-import { join } from "node:path";
-import { PACKAGE_ROOT } from "../../../src/base/version";
 import { readManifest } from "../../../src/rules/manifest";
-
-const runner = new SchematicTestRunner("quickscale", join(PACKAGE_ROOT, "collection.json"));
+import { filesOf, runner } from "../support/schematic-trees";
 
 /** A project as `init` then each `add` leave it, at the tree's root. */
 async function projectWith(modules: readonly string[]): Promise<Tree> {
@@ -15,14 +11,6 @@ async function projectWith(modules: readonly string[]): Promise<Tree> {
     project = await runner.runSchematic(module, {}, project);
   }
   return project;
-}
-
-function filesOf(tree: Tree): Record<string, string> {
-  const files: Record<string, string> = {};
-  tree.visit((path, entry) => {
-    if (entry) files[path] = entry.content.toString("utf-8");
-  });
-  return files;
 }
 
 describe("update schematic", () => {
