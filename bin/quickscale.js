@@ -10,8 +10,10 @@ const {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -96,6 +98,7 @@ function loadWithCodeCache(file) {
     process.once("beforeExit", () => {
       if (cache.create()) {
         writeCodeCache(cacheFile, sourceHash, script.createCachedData());
+        pruneCodeCaches(cache.dir, cacheFile);
       }
     });
   }
@@ -213,5 +216,44 @@ function writeCodeCache(cacheFile, sourceHash, data) {
     } catch {
       // Never made.
     }
+  }
+}
+
+/** How many caches of other bundles to keep: another install (or release) may still run. */
+const OTHER_CACHES_KEPT = 3;
+/** A partial write older than this was abandoned (a killed run), not still being written. */
+const ABANDONED_WRITE_MS = 60 * 60 * 1000;
+
+/**
+ * Each release, and each build of a clone, leaves a cache file of its own bundle: after
+ * writing one, keeps the newest few others and removes the rest, with partial writes a
+ * killed run left behind. Touches only regular files named as the bin names them, in a
+ * folder only this user may write (checked before any cache is written).
+ */
+function pruneCodeCaches(dir, keep) {
+  try {
+    const caches = [];
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const isCache = /^bundle-[0-9a-f]{32}\.v8$/.test(name);
+      if (path === keep || !(isCache || /^bundle-[0-9a-f]{32}\.v8\.\d+\.tmp$/.test(name))) {
+        continue;
+      }
+      const stat = lstatSync(path);
+      if (!stat.isFile()) {
+        continue;
+      }
+      if (isCache) {
+        caches.push({ path, mtimeMs: stat.mtimeMs });
+      } else if (Date.now() - stat.mtimeMs > ABANDONED_WRITE_MS) {
+        unlinkSync(path);
+      }
+    }
+    caches.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { path } of caches.slice(OTHER_CACHES_KEPT)) {
+      unlinkSync(path);
+    }
+  } catch {
+    // Whatever could not be removed stays until a later run.
   }
 }

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -163,6 +164,48 @@ describe("the bin's code cache", () => {
           .withContext(`${spoiled.length} bytes, accepted`)
           .toBe(replaced);
       }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "keeps the newest caches only: older bundles' files and abandoned partial writes are removed",
+    async () => {
+      const cacheHome = freshDir("cache-home");
+      const cacheDir = join(cacheHome, "quickscale");
+      const cwd = freshDir("cwd");
+      expectSuccess(await runWith(BIN, ["--help"], cwd, { XDG_CACHE_HOME: cacheHome }));
+      const [current = ""] = cacheFiles(cacheDir).keys();
+      const day = 24 * 60 * 60;
+      const now = Date.now() / 1000;
+      /** Files other releases (or builds) left, each `age` seconds old. */
+      const plant = (name: string, age: number): void => {
+        writeFileSync(join(cacheDir, name), "old cache\n", { mode: 0o600 });
+        utimesSync(join(cacheDir, name), now - age, now - age);
+      };
+      const releases = ["1", "2", "3", "4", "5"].map((digit) => `bundle-${digit.repeat(32)}.v8`);
+      releases.forEach((name, index) => {
+        plant(name, (index + 1) * day);
+      });
+      plant(`bundle-${"6".repeat(32)}.v8.4242.tmp`, 2 * day);
+      plant(`bundle-${"7".repeat(32)}.v8.4243.tmp`, 10);
+      plant("notes.txt", 30 * day);
+      // Only a run that writes a cache prunes: a run that reads one touches nothing.
+      expectSuccess(await runWith(BIN, ["--help"], cwd, { XDG_CACHE_HOME: cacheHome }));
+      expect(cacheFiles(cacheDir).size).withContext("a run that used its cache").toBe(9);
+
+      writeFileSync(join(cacheDir, current), "");
+      expectSuccess(await runWith(BIN, ["--help"], cwd, { XDG_CACHE_HOME: cacheHome }));
+      expect([...cacheFiles(cacheDir).keys()].sort()).toEqual(
+        [
+          current,
+          ...releases.slice(0, 3),
+          // Another run may still be writing a fresh one.
+          `bundle-${"7".repeat(32)}.v8.4243.tmp`,
+          // Not ours to remove.
+          "notes.txt",
+        ].sort(),
+      );
     },
     TIMEOUT_MS,
   );
