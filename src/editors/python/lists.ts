@@ -118,10 +118,18 @@ export async function addToNestedList(
   return addEntries(parser, source, file, entries, {}, (root) => nestedList(root, file, setting, keys));
 }
 
-/** Adds an entry such as 'path("accounts/", include("allauth.urls"))' to `urlpatterns` (list, possibly extended with += ). */
-export async function addUrlPattern(source: string, file: string, entry: string): Promise<string> {
+/**
+ * Adds an entry such as 'path("accounts/", include("allauth.urls"))' to `urlpatterns` (list,
+ * possibly extended with += ), at the end or right before the entry `options.before`.
+ */
+export async function addUrlPattern(
+  source: string,
+  file: string,
+  entry: string,
+  options: { before?: string } = {},
+): Promise<string> {
   const parser = await pythonParser();
-  return addEntries(parser, source, file, [entry], {}, (root) =>
+  return addEntries(parser, source, file, [entry], options, (root) =>
     settingList(root, file, "urlpatterns", "urlpatterns"),
   );
 }
