@@ -72,11 +72,21 @@ function teamsConcern(options: Schema, withBilling: boolean): Rule {
         result = await addToListSetting(result, file, "MIDDLEWARE", [middleware(name)], {
           after: MIDDLEWARE_AFTER,
         });
-        return addSettingsSection(result, file, TEAMS_SETTINGS, beforeBilling({ before: BILLING_SETTINGS_TITLE }));
+        return addSettingsSection(
+          result,
+          file,
+          TEAMS_SETTINGS,
+          beforeBilling({ before: BILLING_SETTINGS_TITLE }),
+        );
       }),
       editFile(URLS_FILE.replace("__name__", name), async (text, file, tree) => {
         const result = await addImports(text, file, URL_IMPORTS, { firstParty: projectModules(tree) });
-        return addUrlPattern(result, file, urlPattern(name), beforeBilling({ before: billingUrlPattern(name) }));
+        return addUrlPattern(
+          result,
+          file,
+          urlPattern(name),
+          beforeBilling({ before: billingUrlPattern(name) }),
+        );
       }),
       addReadmeSection(name, [BILLING_README_TITLE]),
     ],

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   BILLING_TEST_FILES,
   generateWithTeamsAndBilling,
@@ -8,9 +8,9 @@ import {
 } from "./support/billing-project";
 import { teamsTestFiles } from "./support/teams-project";
 import { expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
-import { removeDir, snapshot } from "./support/files";
+import { removeDir, snapshot, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { expectSuccess, required, RunResult } from "./support/process";
+import { expectSuccess, required, runBin, RunResult } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
 
 const NAME = "myapp";
@@ -31,10 +31,14 @@ describe("quickscale add teams and add billing, in either order", () => {
   let db: ThrowawayDatabase | undefined;
 
   beforeAll(async () => {
+    // Made before its modules are added, so that the second copy has the same key.
+    const pristine = join(tempDir("team-billing-init"), NAME);
+    expectSuccess(await runBin(["init", NAME, "--directory", pristine, "--skip-git"], dirname(pristine)));
     [first, second] = await Promise.all([
-      generateWithTeamsAndBilling("team-billing-tb", NAME, "teams-then-billing"),
-      generateWithTeamsAndBilling("team-billing-bt", NAME, "billing-then-teams"),
+      generateWithTeamsAndBilling("team-billing-tb", NAME, "teams-then-billing", pristine),
+      generateWithTeamsAndBilling("team-billing-bt", NAME, "billing-then-teams", pristine),
     ]);
+    removeDir(dirname(pristine));
     [py, db] = await Promise.all([ensureProjectEnv(first.dir), createThrowawayDatabase()]);
   }, SETUP_TIMEOUT_MS);
 

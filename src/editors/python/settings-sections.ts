@@ -42,7 +42,10 @@ export async function addSettingsSection(
       continue;
     }
     const end = await sectionEnd(result, file, section.title);
-    const next = end === "absent" && options.before !== undefined ? await sectionStart(result, file, options.before) : null;
+    const next =
+      end === "absent" && options.before !== undefined
+        ? await sectionStart(result, file, options.before)
+        : null;
     if (next !== null) {
       const header = [section.title, RULE, ...(section.comment === "" ? [] : [section.comment, ""])];
       result = await setInPrefix(result, file, next, setting, [...header, setting.comment].join("\n"));
@@ -95,7 +98,9 @@ async function sectionStart(source: string, file: string, title: string): Promis
 async function headerRow(source: string, file: string, title: string): Promise<number> {
   const { lines, inStatements, isRule } = await commentLines(source, file);
   const titleLine = `# ${title}`;
-  return lines.findIndex((line, row) => line.trim() === titleLine && !inStatements.has(row) && isRule(row + 1));
+  return lines.findIndex(
+    (line, row) => line.trim() === titleLine && !inStatements.has(row) && isRule(row + 1),
+  );
 }
 
 /** The lines of `source`, the rows inside its top-level statements, and which rows are rule lines. */

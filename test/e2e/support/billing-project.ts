@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { describeRun, runBin, RunResult } from "./process";
 import { removeDir, snapshot, tempDir } from "./files";
@@ -73,22 +74,28 @@ export interface TeamBillingProject {
 }
 
 /**
- * Generates `name` under a fresh folder (without git: every `add` gets --allow-dirty), adds
- * auth, then teams and billing in `order`, then runs `add billing` and `add teams` again.
- * Throws when a first `add` fails; the second runs are returned as they ended.
+ * Generates `name` under a fresh folder (without git: every `add` gets --allow-dirty), or
+ * copies the project `copyOf` there (the same development key, so two orders compare
+ * byte for byte), adds auth, then teams and billing in `order`, then runs `add billing`
+ * and `add teams` again. Throws when a first `add` fails; the second runs are returned.
  */
 export async function generateWithTeamsAndBilling(
   label: string,
   name: string,
   order: TeamsAndBillingOrder,
+  copyOf?: string,
 ): Promise<TeamBillingProject> {
   const root = tempDir(label);
   const dir = join(root, name);
   const modules = order === "teams-then-billing" ? ["teams", "billing"] : ["billing", "teams"];
   try {
-    const generated = await runBin(["init", name, "--directory", dir, "--skip-git"], root);
-    if (generated.code !== 0) {
-      throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
+    if (copyOf === undefined) {
+      const generated = await runBin(["init", name, "--directory", dir, "--skip-git"], root);
+      if (generated.code !== 0) {
+        throw new Error(`Generating the project failed:\n${describeRun(generated)}`);
+      }
+    } else {
+      cpSync(copyOf, dir, { recursive: true });
     }
     const runs: { module: string; result: RunResult }[] = [];
     for (const module of ["auth", ...modules]) {

@@ -93,4 +93,12 @@ describe("python editors: addUrlPattern", () => {
       expect((await refusal(addUrlPattern(twice, "urls.py", ALLAUTH))).line).toBe(2);
     });
   });
+
+  it("adds a pattern right before the one named by before", async () => {
+    const once = await addUrlPattern(URLS, "urls.py", ALLAUTH);
+    const teams = 'path("teams/", include("shop.teams.urls"))';
+    const result = await addUrlPattern(once, "urls.py", teams, { before: ALLAUTH });
+    expect(result).toBe(replaced(once, `    ${ALLAUTH},\n]`, `    ${teams},\n    ${ALLAUTH},\n]`));
+    expect(await addUrlPattern(result, "urls.py", teams, { before: ALLAUTH })).toBe(result);
+  });
 });
