@@ -7,7 +7,8 @@ import {
   TeamBillingProject,
 } from "./support/billing-project";
 import { teamsTestFiles } from "./support/teams-project";
-import { expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
+import { expectCheckAndMigrations, expectPassingSuite, NO_ISSUES } from "./support/project-checks";
+import { productionEnv } from "./support/production-env";
 import { removeDir, snapshot, tempDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { expectSuccess, required, runBin, RunResult } from "./support/process";
@@ -131,6 +132,21 @@ describe("quickscale add teams and add billing, in either order", () => {
       ]);
     },
     PYTEST_TIMEOUT_MS,
+  );
+
+  it(
+    "passes check --deploy at warning level with .env.example filled in",
+    async () => {
+      const [a] = projects();
+      const database = required(db, "No throwaway database (see the beforeAll failure).");
+      const result = await manage(a.dir)(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        productionEnv(a.dir, NAME, database),
+      );
+      expectSuccess(result);
+      expect(result.stdout).toContain(NO_ISSUES);
+    },
+    COMMAND_TIMEOUT_MS,
   );
 
   it(
