@@ -60,14 +60,15 @@ function requireAuth(): Rule {
 }
 
 function teamsConcern(options: Schema, withBilling: boolean): Rule {
-  // Before billing's entries, when billing came first: one project whichever order.
+  // Before billing's entries, when billing came first: one project whichever order (and
+  // at the end where the owner moved or removed billing's entry).
   const beforeBilling = <T>(place: T): T | Record<string, never> => (withBilling ? place : {});
   return concern("teams", options, {
     steps: ({ name }) => [
       editFile(BASE_SETTINGS_FILE.replace("__name__", name), async (text, file) => {
         let result = await addToListSetting(text, file, "INSTALLED_APPS", [installedApp(name)], {
           local: true,
-          ...beforeBilling({ before: billingApp(name) }),
+          ...beforeBilling({ before: billingApp(name), orAtEnd: true }),
         });
         result = await addToListSetting(result, file, "MIDDLEWARE", [middleware(name)], {
           after: MIDDLEWARE_AFTER,
@@ -85,7 +86,7 @@ function teamsConcern(options: Schema, withBilling: boolean): Rule {
           result,
           file,
           urlPattern(name),
-          beforeBilling({ before: billingUrlPattern(name) }),
+          beforeBilling({ before: billingUrlPattern(name), orAtEnd: true }),
         );
       }),
       addReadmeSection(name, [BILLING_README_TITLE]),

@@ -100,5 +100,12 @@ describe("python editors: addUrlPattern", () => {
     const result = await addUrlPattern(once, "urls.py", teams, { before: ALLAUTH });
     expect(result).toBe(replaced(once, `    ${ALLAUTH},\n]`, `    ${teams},\n    ${ALLAUTH},\n]`));
     expect(await addUrlPattern(result, "urls.py", teams, { before: ALLAUTH })).toBe(result);
+    const elsewhere = 'path("payments/", include("shop.billing.urls"))';
+    await expectAsync(addUrlPattern(URLS, "urls.py", teams, { before: elsewhere })).toBeRejectedWithError(
+      /expected path\("payments\/".* found no such entry/,
+    );
+    expect(await addUrlPattern(URLS, "urls.py", teams, { before: elsewhere, orAtEnd: true })).toBe(
+      await addUrlPattern(URLS, "urls.py", teams),
+    );
   });
 });
