@@ -121,10 +121,31 @@ describe("quickscale add teams and add billing, in either order", () => {
   );
 
   it(
-    "passes its own tests with the coverage threshold, the team-customer ones among them",
+    "passes its own tests on SQLite with the coverage threshold, the team-customer ones among them",
     async () => {
       const [a] = projects();
       const result = await run(a.dir, "pytest", ["-v", "--cov"], {}, PYTEST_TIMEOUT_MS);
+      expectPassingSuite(result, a.dir, [
+        ...BILLING_TEST_FILES,
+        ...teamsTestFiles(NAME),
+        ...TEAM_BILLING_TEST_FILES,
+      ]);
+    },
+    PYTEST_TIMEOUT_MS,
+  );
+
+  it(
+    "passes its own tests on PostgreSQL with the coverage threshold",
+    async () => {
+      const [a] = projects();
+      const database = required(db, "No throwaway database (see the beforeAll failure).");
+      const result = await run(
+        a.dir,
+        "pytest",
+        ["-v", "--cov"],
+        { DATABASE_URL: database.url },
+        PYTEST_TIMEOUT_MS,
+      );
       expectPassingSuite(result, a.dir, [
         ...BILLING_TEST_FILES,
         ...teamsTestFiles(NAME),
