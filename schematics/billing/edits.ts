@@ -16,6 +16,15 @@ export { BILLING_DEPENDENCY, BILLING_IMPORT_NAMES };
 /** The module that must be there first: billing's pages are for signed-in people. */
 export const REQUIRED_MODULE = "auth";
 
+/** With this module too, the team is the customer (see owners.py). */
+export const TEAMS = "teams";
+
+/** Files of `files/` written only with teams: the team's customer's migration and tests. */
+export const TEAM_CUSTOMER_FILES: readonly string[] = [
+  "__name__/billing/migrations/0002_customer_team.py",
+  "__name__/billing/tests/test_team_customer.py",
+];
+
 /** The settings module the module edits, relative to the project folder. */
 export const BASE_SETTINGS_FILE = "__name__/settings/base.py";
 

@@ -1,4 +1,5 @@
-import { chain, Rule } from "@angular-devkit/schematics";
+import { chain, Rule, Tree } from "@angular-devkit/schematics";
+import { readManifest } from "../../src/rules/manifest";
 import { concern } from "../../src/rules/concern";
 import { editFile } from "../../src/rules/edit-file";
 import { addEnvSection } from "../../src/editors/dotenv/env-sections";
@@ -18,6 +19,8 @@ import {
   ENV_VARIABLES,
   INSTALLED_APP,
   REQUIRED_MODULE,
+  TEAMS,
+  TEAM_CUSTOMER_FILES,
   URL_IMPORTS,
   URL_PATTERN,
   URLS_FILE,
@@ -30,17 +33,28 @@ import { Schema } from "./schema";
  * idempotent webhook, and an access gate. Needs auth (its pages are for signed-in
  * people): without it, refuses in one line and writes nothing. Its pages render inside
  * the project's base.html, whose blocks are checked first, as auth's are.
+ *
+ * With the teams module (added before or after: `add teams` applies billing again), the
+ * team is the customer: the files that say who pays render for teams, and two more come
+ * with them (the migration of `Customer.team` and its tests).
  */
 export default function billing(options: Schema): Rule {
-  return chain([
-    requireModule("billing", REQUIRED_MODULE),
-    requireBaseBlocks("billing"),
-    billingConcern(options),
-  ]);
+  return (tree: Tree) => {
+    const manifest = readManifest(tree);
+    const name = manifest.options["name"] ?? "";
+    return chain([
+      requireModule("billing", REQUIRED_MODULE),
+      requireBaseBlocks("billing"),
+      billingConcern(options, manifest.concerns[TEAMS] !== undefined, name),
+    ]);
+  };
 }
 
-function billingConcern(options: Schema): Rule {
+function billingConcern(options: Schema, withTeams: boolean, name: string): Rule {
   return concern("billing", options, {
+    // A template value, tested as a condition by the templates ("" is false).
+    values: { teams: withTeams ? "teams" : "" },
+    skip: withTeams ? [] : TEAM_CUSTOMER_FILES.map((path) => path.replace("__name__", name)),
     steps: ({ name }) => {
       const project = (text: string) => text.replaceAll("__name__", name);
       return [

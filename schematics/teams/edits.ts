@@ -9,6 +9,11 @@
  */
 
 import type { SettingsSectionSpec } from "../../src/editors/python/settings-sections";
+import {
+  BASE_SETTINGS as BILLING_SETTINGS,
+  INSTALLED_APP as BILLING_APP,
+  URL_PATTERN as BILLING_URL_PATTERN,
+} from "../billing/edits";
 
 /** The settings modules and URLconf the module edits, relative to the project folder. */
 export const BASE_SETTINGS_FILE = "__name__/settings/base.py";
@@ -42,3 +47,14 @@ export const TEAMS_SETTINGS: SettingsSectionSpec = {
     },
   ],
 };
+
+/**
+ * The billing module, whose entries teams goes before in every list and section: with both,
+ * the team is billing's customer, and the project is the same whichever came first.
+ */
+export const BILLING = "billing";
+export const billingApp = (name: string): string => BILLING_APP.replace("__name__", name);
+export const billingUrlPattern = (name: string): string => BILLING_URL_PATTERN.replace("__name__", name);
+export const BILLING_SETTINGS_TITLE = BILLING_SETTINGS.title;
+/** The title of billing's README section. */
+export const BILLING_README_TITLE = "Billing";

@@ -31,11 +31,21 @@ export const VALUE_CLASSES: Readonly<Record<string, ValueClass>> = {
     isMember: isSecretKey,
     samples: Array.from({ length: SECRET_KEY_CHARS.length }, (_, index) => rotate(SECRET_KEY_CHARS, index)),
   },
+  // Billing's templates with the teams module ("teams") or without it (""): a flag, which
+  // `<% if (teams) { %>` tests. Its samples are all its members, rendered with every sample
+  // of the other classes, so each branch is checked as a plain render is.
+  teams: {
+    isMember: (value) => value === "" || value === "teams",
+    samples: ["", "teams"],
+    flag: true,
+  },
 };
 
 export interface ValueClass {
   isMember(value: string): boolean;
   samples: readonly string[];
+  /** A condition, not inserted text: its samples are all its members. */
+  flag?: boolean;
 }
 
 /** Where the build records the checked templates, relative to the package root. */
@@ -132,20 +142,36 @@ export async function checkTemplates(
  */
 function insertsValuesOnly(template: Buffer): boolean {
   const markers = template.toString("utf-8").match(/<%[\s\S]*?%>/g) ?? [];
-  return markers.every((marker) => {
-    const key = /^<%=\s*([A-Za-z_$][\w$]*)\s*%>$/.exec(marker)?.[1];
-    return key !== undefined && Object.prototype.hasOwnProperty.call(VALUE_CLASSES, key);
-  });
+  const known = (key: string | undefined, flag: boolean): boolean =>
+    key !== undefined &&
+    Object.prototype.hasOwnProperty.call(VALUE_CLASSES, key) &&
+    (VALUE_CLASSES[key]?.flag === true) === flag;
+  return markers.every(
+    (marker) =>
+      known(/^<%=\s*([A-Za-z_$][\w$]*)\s*%>$/.exec(marker)?.[1], false) ||
+      known(/^<%\s*if\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\{\s*%>$/.exec(marker)?.[1], true) ||
+      /^<%\s*\}\s*(else\s*\{\s*)?%>$/.test(marker),
+  );
 }
 
-/** One set of values per sample: each class's samples in turn, the others at their first. */
+/**
+ * One set of values per sample: each inserted class's samples in turn, the others at their
+ * first; and each such set with every member of each flag.
+ */
 export function sampleValues(): TemplateValues[] {
-  const first = Object.fromEntries(
-    Object.entries(VALUE_CLASSES).map(([key, { samples }]) => [key, samples[0] ?? ""]),
-  );
-  return Object.entries(VALUE_CLASSES).flatMap(([key, { samples }]) =>
+  const classes = Object.entries(VALUE_CLASSES);
+  const inserted = classes.filter(([, { flag }]) => flag !== true);
+  const first = Object.fromEntries(classes.map(([key, { samples }]) => [key, samples[0] ?? ""]));
+  const sets = inserted.flatMap(([key, { samples }]) =>
     samples.map((sample) => ({ ...first, [key]: sample })),
   );
+  return classes
+    .filter(([, { flag }]) => flag === true)
+    .reduce<TemplateValues[]>(
+      (all, [key, { samples }]) =>
+        all.flatMap((values) => samples.map((sample) => ({ ...values, [key]: sample }))),
+      sets,
+    );
 }
 
 /** Every file of every schematic's `files/` folder. */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { BillingProject, generateWithBilling } from "./support/billing-project";
+import { generateWithBilling, generateWithTeamsAndBilling } from "./support/billing-project";
 import { BrowserSession, hiddenFields, PageResponse } from "./support/browser-session";
 import { removeDir } from "./support/files";
 import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
@@ -21,6 +21,8 @@ const SECRET_KEY = "sk_test_offline_flow";
 const WEBHOOK_SECRET = `whsec_${randomBytes(16).toString("hex")}`;
 const PRICE = "price_starter_month";
 const EMAIL = "payer@example.com";
+/** With teams: a member (not an owner) of the payer's team "Acme". */
+const MEMBER_EMAIL = "member@example.com";
 const PASSWORD = `pass-${randomBytes(12).toString("hex")}`;
 /** Webhooks arrive asynchronously (localstripe waits a second before each): bounded polling. */
 const POLL_ATTEMPTS = 40;
@@ -37,6 +39,28 @@ def paid(request: HttpRequest) -> HttpResponse:
     return HttpResponse("paid content")
 `;
 
+/** The payer (and, with teams, a member of their team "Acme"), signed up and verified. */
+function createAccounts(withTeams: boolean): string {
+  const account = (email: string) => [
+    `user = get_user_model().objects.create_user(email="${email}", password="${PASSWORD}")`,
+    `EmailAddress.objects.create(user=user, email="${email}", verified=True, primary=True)`,
+  ];
+  return [
+    "from allauth.account.models import EmailAddress",
+    "from django.contrib.auth import get_user_model",
+    ...account(EMAIL),
+    ...(withTeams
+      ? [
+          `from ${NAME}.teams.membership import add_member, create_team`,
+          `from ${NAME}.teams.models import Role`,
+          'team = create_team(user, "Acme")',
+          ...account(MEMBER_EMAIL),
+          "add_member(team, user, Role.MEMBER)",
+        ]
+      : []),
+  ].join("\n");
+}
+
 /**
  * The whole subscription flow, offline: the project (auth and billing added, a page behind
  * the gate) served by gunicorn against a fake Stripe on 127.0.0.1: localstripe for
@@ -45,16 +69,31 @@ def paid(request: HttpRequest) -> HttpResponse:
  * app sends is asserted), the subscription is created, the signed webhook arrives, the
  * gate opens; a replay changes nothing, a forged event is refused; the subscription is
  * cancelled and the gate closes.
+ *
+ * With teams (added after billing: the order where teams wires the two; both orders give
+ * the same project, as team-billing.spec shows), the same for a team: its owner checks
+ * out, the gate opens for a second member too, who may not start Checkout nor open the
+ * portal (403); the cancellation closes the gate for both.
  */
 describe("billing, the subscription flow against a fake Stripe on this machine", () => {
-  let project: BillingProject | undefined;
+  describeFlow(false);
+});
+
+describe("billing with teams, the subscription flow of a team against a fake Stripe", () => {
+  describeFlow(true);
+});
+
+function describeFlow(withTeams: boolean): void {
+  let project: { root: string; dir: string } | undefined;
   let db: ThrowawayDatabase | undefined;
   let localstripe: RunningServer | undefined;
   let double: StripeDouble | undefined;
   let site: RunningServer | undefined;
 
   beforeAll(async () => {
-    project = await generateWithBilling("billing-flow", NAME, () => undefined);
+    project = withTeams
+      ? await generateWithTeamsAndBilling("billing-flow-teams", NAME, "billing-then-teams")
+      : await generateWithBilling("billing-flow", NAME, () => undefined);
     const dir = project.dir;
     writeFileSync(join(dir, NAME, "paid.py"), PAID_VIEW);
     appendFileSync(
@@ -87,16 +126,7 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
       STRIPE_PRICE_STARTER_MONTHLY: PRICE,
     };
     await manage(py, dir, env, ["migrate", "--noinput"]);
-    await manage(py, dir, env, [
-      "shell",
-      "-c",
-      [
-        "from allauth.account.models import EmailAddress",
-        "from django.contrib.auth import get_user_model",
-        `user = get_user_model().objects.create_user(email="${EMAIL}", password="${PASSWORD}")`,
-        `EmailAddress.objects.create(user=user, email="${EMAIL}", verified=True, primary=True)`,
-      ].join("\n"),
-    ]);
+    await manage(py, dir, env, ["shell", "-c", createAccounts(withTeams)]);
     site = await startServer({
       command: py.bin("gunicorn"),
       args: [`${NAME}.wsgi`, "--bind", "127.0.0.1:{port}"],
@@ -133,7 +163,9 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
   }, COMMAND_TIMEOUT_MS);
 
   it(
-    "subscribes through Checkout, opens the gate on the signed webhook, and closes it on cancellation",
+    withTeams
+      ? "a team owner subscribes through Checkout, the gate opens for every member on the signed webhook, and closes for all on cancellation"
+      : "subscribes through Checkout, opens the gate on the signed webhook, and closes it on cancellation",
     async () => {
       const server = required(site, "gunicorn did not start (see the beforeAll failure).");
       const stripe = required(double, "The Stripe double did not start (see the beforeAll failure).");
@@ -146,13 +178,26 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
           .toBe(status);
       };
       /** GETs `path` until `done` holds, a bounded number of times. */
-      const poll = async (path: string, done: (page: PageResponse) => boolean): Promise<PageResponse> => {
-        let page = await browser.get(path);
+      const poll = async (
+        path: string,
+        done: (page: PageResponse) => boolean,
+        session = browser,
+      ): Promise<PageResponse> => {
+        let page = await session.get(path);
         for (let attempt = 1; attempt < POLL_ATTEMPTS && !done(page); attempt++) {
           await delay(POLL_INTERVAL_MS);
-          page = await browser.get(path);
+          page = await session.get(path);
         }
         return page;
+      };
+      const signIn = async (session: BrowserSession, email: string): Promise<void> => {
+        const login = await session.get("/accounts/login/");
+        const signedIn = await session.post(
+          "/accounts/login/",
+          { ...hiddenFields(login, "/accounts/login/"), login: email, password: PASSWORD },
+          "/accounts/login/",
+        );
+        expectStatus(signedIn, 302);
       };
 
       // The plans exist: the pricing page offers the Starter plan's monthly price.
@@ -160,14 +205,8 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
       expectStatus(pricing, 200);
       expect(pricing.body).toContain("9.00 USD per month");
 
-      // Sign in; the gate is closed.
-      const login = await browser.get("/accounts/login/");
-      const signedIn = await browser.post(
-        "/accounts/login/",
-        { ...hiddenFields(login, "/accounts/login/"), login: EMAIL, password: PASSWORD },
-        "/accounts/login/",
-      );
-      expectStatus(signedIn, 302);
+      // Sign in (with teams: the owner of Acme, whose first team it is); the gate is closed.
+      await signIn(browser, EMAIL);
       const closed = await browser.get("/paid/");
       expectStatus(closed, 302);
       expect(browser.redirectPath(closed)).toBe("/billing/pricing/");
@@ -185,6 +224,15 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
       expect(sent.map((request) => request.path)).toEqual(["/v1/customers", "/v1/checkout/sessions"]);
       const [customerRequest, sessionRequest] = sent;
       expect(customerRequest?.form["email"]).toBe(EMAIL);
+      expect(customerRequest?.form).toEqual(
+        withTeams
+          ? {
+              email: EMAIL,
+              name: "Acme",
+              "metadata[team_id]": jasmine.stringMatching(/^\d+$/) as unknown as string,
+            }
+          : { email: EMAIL, "metadata[user_id]": jasmine.stringMatching(/^\d+$/) as unknown as string },
+      );
       const session = [...stripe.sessions.values()][0];
       expect(checkout.headers["location"]).toBe(session?.url);
       const customer = await stripe.stripe("GET", `/v1/customers/${session?.customer ?? ""}`);
@@ -221,6 +269,35 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
       const profile = await browser.get("/accounts/profile/");
       expect(profile.body).withContext("the plan on the account page").toContain("<strong>Starter</strong>");
 
+      // With teams, the team subscribed: a second member passes the gate, sees the plan,
+      // and may neither start Checkout nor open the portal.
+      const member = new BrowserSession({ serverOrigin: server.origin, siteOrigin: server.origin });
+      if (withTeams) {
+        await signIn(member, MEMBER_EMAIL);
+        const memberPaid = await member.get("/paid/");
+        expectStatus(memberPaid, 200);
+        expect(memberPaid.body).toBe("paid content");
+        const memberAccount = await member.get("/billing/account/");
+        expect(memberAccount.body).toContain("The plan of Acme, for all its members.");
+        expect(memberAccount.body).toContain("<strong>Starter</strong>");
+        expect(memberAccount.body).not.toContain("/billing/portal/");
+        const sentBefore = stripe.requests.length;
+        const memberPricing = await member.get("/billing/pricing/");
+        const refusedCheckout = await member.post(
+          "/billing/checkout/",
+          { ...hiddenFields(memberPricing, "/billing/checkout/"), plan: "starter", interval: "month" },
+          "/billing/pricing/",
+        );
+        expectStatus(refusedCheckout, 403);
+        const refusedPortal = await member.post(
+          "/billing/portal/",
+          hiddenFields(memberPricing, "/billing/checkout/"),
+          "/billing/account/",
+        );
+        expectStatus(refusedPortal, 403);
+        expect(stripe.requests.length).withContext("no request to Stripe for a member").toBe(sentBefore);
+      }
+
       // A replayed event changes nothing; a forged one is refused with 400.
       const replayed = await postJson(`${server.origin}/billing/webhook/`, completed.event, {
         "Stripe-Signature": completed.signature,
@@ -253,10 +330,15 @@ describe("billing, the subscription flow against a fake Stripe on this machine",
       expectStatus(shut, 302);
       expect(browser.redirectPath(shut)).toBe("/billing/pricing/");
       expect((await browser.get("/billing/account/")).body).toContain("No subscription.");
+      if (withTeams) {
+        const memberShut = await member.get("/paid/");
+        expectStatus(memberShut, 302);
+        expect(member.redirectPath(memberShut)).toBe("/billing/pricing/");
+      }
     },
     2 * COMMAND_TIMEOUT_MS,
   );
-});
+}
 
 async function manage(
   py: PythonEnv,

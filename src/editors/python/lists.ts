@@ -46,6 +46,8 @@ export interface ListSettingOptions {
   readonly after?: string;
   /** Right before this entry, when `after` is not given. */
   readonly before?: string;
+  /** Without the entry `after` or `before` names, at the end instead of a refusal. */
+  readonly orAtEnd?: boolean;
   /**
    * The entries are third-party apps: when the setting is a sum of named lists
    * (`INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`), they go into the list
@@ -118,10 +120,18 @@ export async function addToNestedList(
   return addEntries(parser, source, file, entries, {}, (root) => nestedList(root, file, setting, keys));
 }
 
-/** Adds an entry such as 'path("accounts/", include("allauth.urls"))' to `urlpatterns` (list, possibly extended with += ). */
-export async function addUrlPattern(source: string, file: string, entry: string): Promise<string> {
+/**
+ * Adds an entry such as 'path("accounts/", include("allauth.urls"))' to `urlpatterns` (list,
+ * possibly extended with += ), at the end or right before the entry `options.before`.
+ */
+export async function addUrlPattern(
+  source: string,
+  file: string,
+  entry: string,
+  options: { before?: string; orAtEnd?: boolean } = {},
+): Promise<string> {
   const parser = await pythonParser();
-  return addEntries(parser, source, file, [entry], {}, (root) =>
+  return addEntries(parser, source, file, [entry], options, (root) =>
     settingList(root, file, "urlpatterns", "urlpatterns"),
   );
 }
@@ -131,7 +141,7 @@ function addEntries(
   source: string,
   file: string,
   entries: readonly string[],
-  options: { after?: string; before?: string },
+  options: { after?: string; before?: string; orAtEnd?: boolean },
   lookup: Lookup,
 ): string {
   const wanted = dedupe(entries.map((entry) => parseExpression(parser, entry, "The entry")));
@@ -163,7 +173,15 @@ function addEntries(
         }
         return {
           sequence: target.sequence,
-          placement: placementOf(file, target, entry, afterKeys, beforeKeys, anchorText ?? ""),
+          placement: placementOf(
+            file,
+            target,
+            entry,
+            afterKeys,
+            beforeKeys,
+            anchorText ?? "",
+            options.orAtEnd,
+          ),
         };
       },
       entry.text,
@@ -200,6 +218,7 @@ function placementOf(
   afterKeys: readonly string[] | null,
   beforeKeys: readonly string[] | null,
   anchorText: string,
+  orAtEnd = false,
 ): Placement {
   const keys = afterKeys ?? beforeKeys;
   if (keys === null) {
@@ -212,6 +231,9 @@ function placementOf(
   }
   // In a list that comes before (for "after") or after (for "before") the target: anywhere in it will do.
   if (matches.some((known) => known.where === (afterKeys !== null ? "before" : "after"))) {
+    return "end";
+  }
+  if (matches.length === 0 && orAtEnd) {
     return "end";
   }
   const line = target.sequence === null ? 1 : lineOf(target.sequence.open);

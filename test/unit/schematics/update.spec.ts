@@ -25,6 +25,17 @@ describe("update schematic", () => {
     expect(Object.keys(readManifest(updated).concerns)).toEqual(Object.keys(readManifest(project).concerns));
   });
 
+  it("updates a project that gained billing then teams (the team as billing's customer) without a change", async () => {
+    const project = await projectWith(["auth", "billing", "teams"]);
+    const before = filesOf(project);
+    const updated = await runner.runSchematic("update", {}, project);
+    const after = filesOf(updated);
+    delete before["/.quickscale.json"];
+    delete after["/.quickscale.json"];
+    expect(after).toEqual(before);
+    expect(after["/shop/billing/migrations/0002_customer_team.py"]).toBeDefined();
+  });
+
   it("still refuses a concern no schematic of the collection declares", async () => {
     const project = await projectWith([]);
     const manifest = JSON.parse(project.read(".quickscale.json")?.toString("utf-8") ?? "{}") as {

@@ -30,10 +30,16 @@ describe("checked templates", () => {
     expect(VALUE_CLASSES["secretKey"]?.isMember(`"${randomSecretKey().slice(1)}`)).toBeFalse();
   });
 
-  it("tries each sample of each value once, holding the others at their first", () => {
+  it("tries each sample of each inserted value once, holding the others at their first, with every member of each flag", () => {
     const samples = sampleValues();
-    const counts = Object.values(VALUE_CLASSES).map((valueClass) => valueClass.samples.length);
-    expect(samples.length).toBe(counts.reduce((sum, count) => sum + count, 0));
+    const classes = Object.values(VALUE_CLASSES);
+    const inserted = classes.filter((valueClass) => valueClass.flag !== true);
+    const flags = classes.filter((valueClass) => valueClass.flag === true);
+    expect(samples.length).toBe(
+      inserted.reduce((sum, valueClass) => sum + valueClass.samples.length, 0) *
+        flags.reduce((product, valueClass) => product * valueClass.samples.length, 1),
+    );
+    expect(new Set(samples.map((values) => values["teams"]))).toEqual(new Set(["", "teams"]));
     expect(new Set(samples.map((values) => values["secretKey"])).size).toBe(
       VALUE_CLASSES["secretKey"]?.samples.length ?? 0,
     );
@@ -53,6 +59,17 @@ describe("checked templates", () => {
       mkdirSync(join(file, ".."), { recursive: true });
       writeFileSync(file, content);
     }
+
+    it("checks both branches of a flag's condition, and refuses other logic", async () => {
+      template("__name__/a.py.template", "<% if (teams) { %>x = 1\n<% } else { %>x = (\n<% } %>");
+      template("__name__/b.py.template", "<% if (name) { %>x = 1\n<% } %>");
+      const { checked, unchecked, problems } = await checkTemplates(dir, renderTemplate, contentProblem);
+      expect(problems.length).toBe(1);
+      expect(problems[0]).toContain("demo/files/__name__/a.py.template");
+      expect(problems[0]).toContain('"teams":""');
+      expect(checked).toEqual([]);
+      expect(unchecked).toEqual(["demo/files/__name__/b.py.template"]);
+    });
 
     it("records templates whose every sample render parses", async () => {
       template("__name__/apps.py.template", 'name = "<%= name %>"\nimport <%= name %>.settings\n');
@@ -148,7 +165,11 @@ describe("checked templates", () => {
 
     it("holds for random members too: every shipped template parses with random names and keys", async () => {
       for (let round = 0; round < 3; round++) {
-        const values = { name: randomName(), secretKey: randomSecretKey() };
+        const values = {
+          name: randomName(),
+          secretKey: randomSecretKey(),
+          teams: round % 2 === 0 ? "" : "teams",
+        };
         const { problems } = await checkTemplates(
           SCHEMATICS,
           (path, template) => renderTemplate(path, template, values),

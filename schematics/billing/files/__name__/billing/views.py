@@ -5,6 +5,7 @@ import logging
 import stripe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,13 +13,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .access import active_subscription
 from .models import Customer
-from .owners import billing_owner
+from .owners import billing_owner, may_manage_billing, new_customer
 from .plans import INTERVALS, all_plans, find_plan
 from .stripe_api import stripe_client
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "Payments are unavailable at the moment: please try again later."
+NOT_YOURS = "Only the people who manage this subscription may change it."
 
 
 @require_safe
@@ -30,7 +32,10 @@ def pricing(request: HttpRequest) -> HttpResponse:
         {
             "plans": all_plans(),
             "intervals": INTERVALS,
-            "subscription": active_subscription(request.user),
+            "subscription": active_subscription(request),
+            # Visitors see the buttons too: Checkout asks them to sign in first.
+            "may_subscribe": not request.user.is_authenticated
+            or may_manage_billing(request),
         },
     )
 
@@ -39,12 +44,14 @@ def pricing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def checkout(request: HttpRequest) -> HttpResponse:
     """Start Stripe Checkout for the plan and interval the form names."""
+    if not may_manage_billing(request):
+        raise PermissionDenied(NOT_YOURS)
     plan = find_plan(request.POST.get("plan", ""))
     price = plan.price(request.POST.get("interval", "")) if plan else None
     if plan is None or price is None:
         messages.error(request, "Choose one of the plans below.")
         return redirect("billing:pricing")
-    if active_subscription(request.user) is not None:
+    if active_subscription(request) is not None:
         messages.info(request, "You already have a subscription: manage it here.")
         return redirect("billing:account")
     client = stripe_client()
@@ -71,14 +78,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 def _customer(request: HttpRequest, client: stripe.StripeClient) -> Customer:
     """The payer's customer, created in Stripe on their first checkout."""
-    customer = billing_owner(request.user)
+    customer = billing_owner(request)
     if customer is None:
-        created = client.v1.customers.create(
-            {"email": request.user.email, "metadata": {"user_id": str(request.user.pk)}}
-        )
-        customer = Customer.objects.create(
-            user=request.user, stripe_id=created.id, email=request.user.email
-        )
+        params, fields = new_customer(request)
+        created = client.v1.customers.create(params)
+        customer = Customer.objects.create(stripe_id=created.id, **fields)
     return customer
 
 
@@ -89,7 +93,7 @@ def success(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/success.html",
-        {"subscription": active_subscription(request.user)},
+        {"subscription": active_subscription(request)},
     )
 
 
@@ -104,13 +108,14 @@ def cancel(request: HttpRequest) -> HttpResponse:
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in person's plan and its status, with a link to Stripe's portal."""
-    customer = billing_owner(request.user)
-    subscription = active_subscription(request.user)
+    customer = billing_owner(request)
+    subscription = active_subscription(request)
     return render(
         request,
         "billing/account.html",
         {
             "customer": customer,
+            "may_manage": may_manage_billing(request),
             "subscription": subscription,
             "plan": find_plan(subscription.plan) if subscription else None,
         },
@@ -121,7 +126,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portal(request: HttpRequest) -> HttpResponse:
     """Open Stripe's customer portal: payment methods, invoices, cancelling."""
-    customer = billing_owner(request.user)
+    if not may_manage_billing(request):
+        raise PermissionDenied(NOT_YOURS)
+    customer = billing_owner(request)
     if customer is None:
         messages.info(request, "Choose a plan first.")
         return redirect("billing:pricing")

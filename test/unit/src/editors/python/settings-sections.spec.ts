@@ -74,4 +74,32 @@ describe("addSettingsSection", () => {
       ].join("\n"),
     );
   });
+
+  it("puts a new section right before the section named by before, and at the end without it", async () => {
+    const billing = ["# BILLING", RULE, "# BILLING_X's docs.", "BILLING_X = 1", ""];
+    const source = ["DEBUG = False", "", "", ...billing].join("\n");
+    const result = await addSettingsSection(source, "base.py", SECTION, { before: "BILLING" });
+    expect(result).toBe(
+      [
+        "DEBUG = False",
+        "",
+        "# ACCOUNTS",
+        RULE,
+        "# About accounts.",
+        "#",
+        "# A's docs.",
+        "ACCOUNT_A = 1",
+        "",
+        "# B's docs.",
+        "ACCOUNT_B = 2",
+        "",
+        "",
+        ...billing,
+      ].join("\n"),
+    );
+    expect(await addSettingsSection(result, "base.py", SECTION, { before: "BILLING" })).toBe(result);
+    expect(await addSettingsSection("DEBUG = False\n", "base.py", SECTION, { before: "BILLING" })).toBe(
+      await addSettingsSection("DEBUG = False\n", "base.py", SECTION),
+    );
+  });
 });

@@ -93,4 +93,19 @@ describe("python editors: addUrlPattern", () => {
       expect((await refusal(addUrlPattern(twice, "urls.py", ALLAUTH))).line).toBe(2);
     });
   });
+
+  it("adds a pattern right before the one named by before", async () => {
+    const once = await addUrlPattern(URLS, "urls.py", ALLAUTH);
+    const teams = 'path("teams/", include("shop.teams.urls"))';
+    const result = await addUrlPattern(once, "urls.py", teams, { before: ALLAUTH });
+    expect(result).toBe(replaced(once, `    ${ALLAUTH},\n]`, `    ${teams},\n    ${ALLAUTH},\n]`));
+    expect(await addUrlPattern(result, "urls.py", teams, { before: ALLAUTH })).toBe(result);
+    const elsewhere = 'path("payments/", include("shop.billing.urls"))';
+    await expectAsync(addUrlPattern(URLS, "urls.py", teams, { before: elsewhere })).toBeRejectedWithError(
+      /expected path\("payments\/".* found no such entry/,
+    );
+    expect(await addUrlPattern(URLS, "urls.py", teams, { before: elsewhere, orAtEnd: true })).toBe(
+      await addUrlPattern(URLS, "urls.py", teams),
+    );
+  });
 });

@@ -28,10 +28,15 @@ NOT_VIEWED: set[type] = set()
 
 
 def team_models() -> list[type]:
+    # Many rows per team (a ForeignKey), not one (a OneToOneField, such as billing's
+    # customer with the billing module): the team's own record, shown by no list.
     return [
         model
         for model in apps.get_models()
-        if any(field.related_model is Team for field in model._meta.fields)
+        if any(
+            field.many_to_one and field.related_model is Team
+            for field in model._meta.fields
+        )
     ]
 
 
