@@ -38,6 +38,8 @@ const option = (name, fallback) => {
 };
 const RUNS = option("runs", 10);
 const ONLY = args.includes("--only") ? String(args[args.indexOf("--only") + 1]).split(",") : undefined;
+/** Whether --only keeps the command named `name`. */
+const wanted = (name) => ONLY === undefined || ONLY.some((word) => name.includes(word));
 const WARMUP = option("warmup", 2);
 const TIME = "/usr/bin/time";
 
@@ -170,7 +172,8 @@ function committedProject(label, extraFiles) {
   git(dir, ["status", "--porcelain"]);
   return dir;
 }
-const addAuthCommitted = (project) => () => {
+const addAuthCommitted = (template) => () => {
+  const project = template();
   const measured = measure(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth"], project);
   git(project, ["checkout", "-q", "--", "."]);
   git(project, ["clean", "-fdq"]);
@@ -185,13 +188,21 @@ const committedFiles = (dir) =>
     .split("\n")
     .filter((line) => line !== "").length;
 
-const smallProject = projectTemplate("small", 0);
-const largeProject = projectTemplate("large", 20_000);
-const commentedProject = projectTemplate("commented", 0, 5_000);
-const smallCommitted = committedProject("small-git", 0);
-const largeCommitted = committedProject("large-git", 100_000);
+/**
+ * `make()`, called the first time its value is wanted: a project only the commands kept by
+ * --only need is made only then (the one with 100,000 files takes a while).
+ */
+const lazy = (make) => {
+  let value;
+  return () => (value ??= make());
+};
+const smallProject = lazy(() => projectTemplate("small", 0));
+const largeProject = lazy(() => projectTemplate("large", 20_000));
+const commentedProject = lazy(() => projectTemplate("commented", 0, 5_000));
+const smallCommitted = lazy(() => committedProject("small-git", 0));
+const largeCommitted = lazy(() => committedProject("large-git", 100_000));
 const addModule = (module) => (template) => (dir) => {
-  cpSync(template, join(dir, "shop"), { recursive: true });
+  cpSync(template(), join(dir, "shop"), { recursive: true });
   return measure(
     process.execPath,
     [join(root, "bin", "quickscale.js"), "add", module, "--allow-dirty"],
@@ -200,10 +211,13 @@ const addModule = (module) => (template) => (dir) => {
 };
 const addAuth = addModule("auth");
 // The small project with auth added (untimed), which `add teams` needs first.
-const authProject = join(scratch, "template-auth", "shop");
-cpSync(smallProject, authProject, { recursive: true });
-execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"], {
-  cwd: authProject,
+const authProject = lazy(() => {
+  const project = join(scratch, "template-auth", "shop");
+  cpSync(smallProject(), project, { recursive: true });
+  execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth", "--allow-dirty"], {
+    cwd: project,
+  });
+  return project;
 });
 
 /**
@@ -212,7 +226,9 @@ execFileSync(process.execPath, [join(root, "bin", "quickscale.js"), "add", "auth
  * edit the update merges, all committed: what `quickscale update` starts from.
  */
 const { ensureRelease010 } = await import(join(root, "dist", "test", "e2e", "support", "release-0.1.0.js"));
-const release010 = await ensureRelease010();
+// Built only when an update row is measured (it builds a release from history).
+const release010 =
+  wanted("update a 0.1.0 project") || wanted("update 0.1.0 (20,000 more)") ? await ensureRelease010() : "";
 function project010(label, extraFiles) {
   const dir = join(scratch, `template-010-${label}`);
   mkdirSync(dir);
@@ -238,10 +254,10 @@ function project010(label, extraFiles) {
   writeFileSync(join(project, ".git", "info", "exclude"), ".rss\n");
   return project;
 }
-const small010 = project010("small", 0);
-const large010 = project010("large", 20_000);
+const small010 = lazy(() => project010("small", 0));
+const large010 = lazy(() => project010("large", 20_000));
 const update010 = (template) => (dir) => {
-  cpSync(template, join(dir, "shop"), { recursive: true });
+  cpSync(template(), join(dir, "shop"), { recursive: true });
   // A copy's files have new inodes and times: git would rehash all of them once, as after any
   // copy of a repository. An owner's project has an index that matches its files: refresh
   // it, untimed, so the run measures the update and not this one-time cost of the copy.
@@ -281,53 +297,51 @@ const allCases = [
   {
     name: "add auth (small project)",
     run: addAuth(smallProject),
-    files: () => countFiles(smallProject),
+    files: () => countFiles(smallProject()),
   },
   {
     name: "add billing (after auth)",
     run: addModule("billing")(authProject),
-    files: () => countFiles(authProject),
+    files: () => countFiles(authProject()),
   },
   {
     name: "add auth (20,000 more files)",
     run: addAuth(largeProject),
-    files: () => countFiles(largeProject),
+    files: () => countFiles(largeProject()),
   },
   {
     name: "add auth (5,000 comment lines)",
     run: addAuth(commentedProject),
-    files: () => countFiles(commentedProject),
+    files: () => countFiles(commentedProject()),
   },
   {
     name: "update a 0.1.0 project",
     run: update010(small010),
-    files: () => countFiles(small010),
+    files: () => countFiles(small010()),
   },
   {
     name: "update 0.1.0 (20,000 more)",
     run: update010(large010),
-    files: () => countFiles(large010),
+    files: () => countFiles(large010()),
   },
   {
     name: "add teams (after auth)",
     run: addModule("teams")(authProject),
-    files: () => countFiles(authProject),
+    files: () => countFiles(authProject()),
   },
   {
     name: "add auth (git)",
     run: addAuthCommitted(smallCommitted),
-    files: () => committedFiles(smallCommitted),
+    files: () => committedFiles(smallCommitted()),
   },
   {
     name: "add auth (git, 100,000 more)",
     run: addAuthCommitted(largeCommitted),
-    files: () => committedFiles(largeCommitted),
+    files: () => committedFiles(largeCommitted()),
   },
 ];
 
-const cases = allCases.filter(
-  (benchCase) => ONLY === undefined || ONLY.some((word) => benchCase.name.includes(word)),
-);
+const cases = allCases.filter((benchCase) => wanted(benchCase.name));
 
 /** The packed package and the stock CLI installed side by side, cached under .cache/bench. */
 function prepareStockCli() {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitChanges, JOURNAL_DIR, recoverProject } from "../commit/journal";
+import { commitChanges, recoverProject } from "../commit/journal";
 import { JournalKey, loadJournalKey } from "../commit/journal-key";
-import { acquireProjectLock, assertNotLocked } from "../commit/lock";
+import { acquireProjectLock } from "../commit/lock";
 import { assertWritableTarget, projectRealPath } from "../commit/project-paths";
 import { ProjectFile } from "../commit/new-project";
 import { ChangedFilesError } from "../rules/concern";
@@ -17,6 +17,7 @@ import { AddInput } from "./flags";
 import { ChangedFile, nextStepsAfterAdd } from "./add-next-steps";
 import { paint } from "./output";
 import { relockAfterAdd } from "./python-lock";
+import { assertProject, reportRecovery, runInLockedProject } from "./locked-project";
 import { assertNoUncommittedChanges } from "./uncommitted-changes";
 
 /**
@@ -27,22 +28,7 @@ import { assertNoUncommittedChanges } from "./uncommitted-changes";
  * shows it (with diffs) in a dry run.
  */
 export async function runAdd(input: AddInput, root: string): Promise<number> {
-  assertProject(root, "add");
-  if (input.dryRun) {
-    assertNotLocked(root);
-    if (existsSync(join(root, JOURNAL_DIR))) {
-      throw new Error(`An interrupted QuickScale run left ${JOURNAL_DIR}: run "quickscale recover" first.`);
-    }
-    return addConcern(input, root, null);
-  }
-  const key = loadJournalKey();
-  const lock = acquireProjectLock(root);
-  try {
-    reportRecovery(recoverProject(root, key));
-    return await addConcern(input, root, key);
-  } finally {
-    lock.release();
-  }
+  return runInLockedProject(root, "add", input.dryRun, (key) => addConcern(input, root, key));
 }
 
 /** Runs the concern and commits it (`key` given) or shows it (a dry run, `key` null). */
@@ -119,12 +105,6 @@ async function addConcern(input: AddInput, root: string, key: JournalKey | null)
   return 0;
 }
 
-export function reportRecovery(recovered: string[] | null): void {
-  if (recovered !== null) {
-    process.stdout.write(`Rolled back an interrupted QuickScale run (${recovered.length} files restored).\n`);
-  }
-}
-
 /** `quickscale recover`: rolls back a run that was killed while it changed the project. */
 export function runRecover(root: string): number {
   assertProject(root, "recover");
@@ -140,12 +120,4 @@ export function runRecover(root: string): number {
     lock.release();
   }
   return 0;
-}
-
-export function assertProject(root: string, command: string): void {
-  if (!existsSync(join(root, MANIFEST_PATH))) {
-    throw new Error(
-      `Not a QuickScale project: there is no ${MANIFEST_PATH} here. Run "quickscale ${command}" inside a project made by "quickscale init".`,
-    );
-  }
 }

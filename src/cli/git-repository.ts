@@ -1,7 +1,8 @@
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isCode } from "../base/errors";
+import { reserveStaging } from "../commit/new-project";
 import { enclosingRepository } from "./enclosing-repository";
 
 /** The first commit's message, as the stock CLI's git task writes it. */
@@ -24,6 +25,67 @@ const REPOSITORY_VARIABLES = [
 /** The `.git/HEAD` git writes when it falls back on its built-in first branch name. */
 const UNCONFIGURED_HEAD = "ref: refs/heads/master\n";
 
+/** How a git process ended (the fields of spawnSync's result that matter here). */
+export interface GitRun {
+  error?: Error;
+  status: number | null;
+  stderr: string;
+}
+
+/** A repository begun ahead of the project's files: `git init` started in its staging folder. */
+export interface EarlyRepository {
+  /** The reserved staging folder (commit/new-project.ts) that becomes the project. */
+  staging: string;
+  /** How `git init` ended: awaited before the staging folder is committed or discarded. */
+  init: Promise<GitRun>;
+}
+
+/**
+ * Reserves the staging folder of a new project in `target` and starts `git init` in it
+ * without waiting, so that git's start (10 to 20 ms) overlaps the rules; the moved `.git`
+ * is then the project's once the folder is renamed into place, and {@link initialCommit}
+ * adds and commits. Null, and nothing made, when `target` exists already or its parent is
+ * inside another repository (initialCommit then does all of it, or says why not). The
+ * folder must be committed (commitNewProject) or discarded, both after `init` ended.
+ */
+export function startRepositoryEarly(target: string): EarlyRepository | null {
+  // The target does not exist yet: git would look for an enclosing repository from its parent.
+  if (insideAnotherRepository(dirname(target))) {
+    return null;
+  }
+  const staging = reserveStaging(target);
+  return staging === null ? null : { staging, init: gitInBackground(["init"], staging) };
+}
+
+/** Runs git in `dir` without blocking; never rejects (a missing git is in `error`). */
+function gitInBackground(args: readonly string[], dir: string): Promise<GitRun> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, {
+      cwd: dir,
+      env: gitEnvironment(),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    // The first of the two settles: on a missing git, "error" comes before "close".
+    child.on("error", (error) => {
+      resolve({ error, status: null, stderr });
+    });
+    child.on("close", (status) => {
+      resolve({ status, stderr });
+    });
+  });
+}
+
+/** This process's environment without the variables that point git elsewhere. */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !REPOSITORY_VARIABLES.includes(name)),
+  );
+}
+
 /**
  * Makes `dir` a git repository with one commit holding every file, and says how that went
  * as the end of the summary line (`, a git repository with a first commit`, or why not in
@@ -37,19 +99,20 @@ const UNCONFIGURED_HEAD = "ref: refs/heads/master\n";
  * user, that it chose `master`, and HEAD is pointed at `main` before the first commit
  * (a symbolic ref in a file, as `git symbolic-ref` would write it). A configured name,
  * `master` included, is left as git chose it.
+ *
+ * `early`: how the `git init` of {@link startRepositoryEarly} ended, when its `.git` is
+ * in `dir` now; that init is not run again.
  */
-export function initialCommit(dir: string): string {
-  if (insideAnotherRepository(dir)) {
+export function initialCommit(dir: string, early?: GitRun): string {
+  if (early === undefined && insideAnotherRepository(dir)) {
     return " (no git repository: the folder is inside another git repository)";
   }
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !REPOSITORY_VARIABLES.includes(name)),
-  );
-  const git = (args: readonly string[]): SpawnSyncReturns<string> =>
+  const env = gitEnvironment();
+  const git = (args: readonly string[]): GitRun =>
     spawnSync("git", args, { cwd: dir, env, encoding: "utf8", stdio: ["inherit", "pipe", "pipe"] });
 
   // Not --quiet: the hint about the default branch name is how an unconfigured one shows.
-  const init = git(["init"]);
+  const init = early ?? git(["init"]);
   if (init.error !== undefined) {
     return isCode(init.error, "ENOENT")
       ? " (no git repository: git was not found on PATH; install it, then run git init there)"
@@ -61,7 +124,12 @@ export function initialCommit(dir: string): string {
   if (init.stderr.includes("init.defaultBranch")) {
     nameFirstBranchMain(dir);
   }
-  const add = git(["add", "--all"]);
+  // Every blob into one pack file (git's bulk check-in, as for a large file) instead of one
+  // loose object, and its fan-out folder, per file: creating ~60 folders and files under
+  // .git/objects was most of `git add`'s time. The pack is fsynced, as git does for packs,
+  // and compressed at level 1, as git compresses loose objects. Files git converts (a
+  // filter, line endings) still take the usual path.
+  const add = git(["-c", "core.bigFileThreshold=1", "-c", "pack.compression=1", "add", "--all"]);
   // No automatic maintenance after the first commit: a fresh repository has nothing to
   // pack, and it would be one more git process.
   const commit =
@@ -107,7 +175,7 @@ function nameFirstBranchMain(dir: string): void {
 }
 
 /** The first line git wrote on stderr besides its hints, or its exit status when none. */
-function firstLine(result: SpawnSyncReturns<string>): string {
+function firstLine(result: GitRun): string {
   const line = result.stderr
     .split("\n")
     .map((text) => text.trim())

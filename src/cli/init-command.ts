@@ -1,7 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { commitNewProject, ProjectFile, removeStaleStaging } from "../commit/new-project";
+import {
+  commitNewProject,
+  discardReservedStaging,
+  ProjectFile,
+  removeStaleStaging,
+} from "../commit/new-project";
 import { messageOf } from "../base/errors";
 import { assertValidProjectName } from "../names/project-name";
 import { timed } from "../base/profile";
@@ -11,7 +16,7 @@ import { UsageError } from "./args";
 import { runSchematic, SchematicRun, warningsToStderr } from "./engine";
 import { faultHookFromEnv } from "./fault-hook";
 import { InitInput } from "./flags";
-import { initialCommit } from "./git-repository";
+import { EarlyRepository, initialCommit, startRepositoryEarly } from "./git-repository";
 import { paint, shellQuote } from "./output";
 
 /** `quickscale init <name>`: returns the exit code; throws on failure with a one-line message. */
@@ -25,6 +30,8 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
 
   const logger = warningsToStderr();
   const existedBefore = existsSync(target);
+  // With git, its `git init` runs in the project's staging folder while the rules render.
+  const early = input.skipGit || input.dryRun ? null : startRepositoryEarly(target);
   let run: SchematicRun;
   try {
     run = await timed("engine and rules", () =>
@@ -33,6 +40,7 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
       runSchematic("init", { name, directory: folder, skipGit: true }, parent, logger),
     );
   } catch (error) {
+    await abandon(early);
     // Another process filled the target while the rules read it (the devkit then reports a
     // merge conflict): say so rather than the devkit's words.
     if (existsSync(target) && (!existedBefore || readdirSync(target).length > 0)) {
@@ -58,22 +66,36 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
     out.write(`\nDry run: ${files.length} files would be created in ${shown}; nothing was written.\n`);
     return 0;
   }
+  // Its .git moves with the staging folder: git init must have ended (it has, nearly always).
+  const earlyInit = early === null ? undefined : await timed("git", () => early.init);
+  let withEarlyRepository = false;
   try {
     await timed("commit", () => {
-      commitNewProject(files, target, faultHookFromEnv());
+      withEarlyRepository = commitNewProject(files, target, faultHookFromEnv(), early?.staging);
     });
   } catch (error) {
+    await abandon(early);
     throw new Error(
       `Nothing was written: cannot create "${target}" (${messageOf(error)}). Choose another --directory, one you can write to.`,
     );
   }
   await timed("tasks", () => run.runTasks());
-  const git = input.skipGit ? "" : await timed("git", () => initialCommit(target));
+  const git = input.skipGit
+    ? ""
+    : await timed("git", () => initialCommit(target, withEarlyRepository ? earlyInit : undefined));
   out.write(
     `${paint(out, "green", "Created")} ${paint(out, "bold", name)} in ${where}: ${files.length} files${git}.\n\n`,
   );
   out.write(nextSteps(shown));
   return 0;
+}
+
+/** Removes the staging folder reserved for git, once its git init ended: the run failed. */
+async function abandon(early: EarlyRepository | null): Promise<void> {
+  if (early !== null) {
+    await early.init;
+    discardReservedStaging(early.staging);
+  }
 }
 
 function displayPath(dir: string, file: string): string {

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitChanges, JOURNAL_DIR, recoverProject } from "../commit/journal";
-import { JournalKey, loadJournalKey } from "../commit/journal-key";
-import { acquireProjectLock, assertNotLocked } from "../commit/lock";
+import { commitChanges } from "../commit/journal";
+import { JournalKey } from "../commit/journal-key";
 import { assertWritableTarget, pathShapeProblem, projectRealPath } from "../commit/project-paths";
 import { ProjectFile } from "../commit/new-project";
 import { unifiedDiff } from "../rules/diff";
@@ -15,7 +14,7 @@ import type { UpdateReport } from "../../schematics/update";
 import { heldWarnings, runSchematic } from "./engine";
 import { OutsideProjectError } from "./project-host";
 import { commitFaultsFromEnv } from "./fault-hook";
-import { assertProject, reportRecovery } from "./add-command";
+import { runInLockedProject } from "./locked-project";
 import { assertCleanWorkingTree } from "./uncommitted-changes";
 import { paint } from "./output";
 import { relockAfterAdd } from "./python-lock";
@@ -35,27 +34,15 @@ export interface UpdateInput {
  * hashes. Exits 1 when files are left with conflict markers (everything else is done).
  */
 export async function runUpdate(input: UpdateInput, root: string): Promise<number> {
-  assertProject(root, "update");
-  if (input.dryRun || input.check) {
-    assertNotLocked(root);
-    if (existsSync(join(root, JOURNAL_DIR))) {
-      throw new Error(`An interrupted QuickScale run left ${JOURNAL_DIR}: run "quickscale recover" first.`);
-    }
-    return updateProject(input, root, null);
-  }
-  const key = loadJournalKey();
-  const lock = acquireProjectLock(root);
-  try {
-    await timed("recovery and a clean tree", () => {
-      reportRecovery(recoverProject(root, key));
-      if (!input.allowDirty) {
+  const readOnly = input.dryRun || input.check;
+  return runInLockedProject(root, "update", readOnly, async (key) => {
+    if (!readOnly && !input.allowDirty) {
+      await timed("a clean tree", () => {
         assertCleanWorkingTree(root);
-      }
-    });
-    return await updateProject(input, root, key);
-  } finally {
-    lock.release();
-  }
+      });
+    }
+    return updateProject(input, root, key);
+  });
 }
 
 async function updateProject(input: UpdateInput, root: string, key: JournalKey | null): Promise<number> {

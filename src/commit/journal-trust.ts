@@ -23,9 +23,11 @@ import { isInsideProject, lstatKind, pathShapeProblem, projectRealPath, realLoca
  * throws one line and leaves the journal as it is, for the user to inspect.
  */
 export function readTrustedJournal(root: string, key: JournalKey): Journal | null {
+  // The undo it advises is file by file: `add` refuses only when a file it writes is dirty,
+  // so the user may have other uncommitted work that a whole-tree checkout or clean would lose.
   const refuse = (why: string): Error =>
     new Error(
-      `${JOURNAL_DIR}/${JOURNAL_FILE} cannot be replayed: ${why}. It was left as it is: inspect it, restore the project from git if needed (git checkout -- . && git clean -fd), then delete ${JOURNAL_DIR}.`,
+      `${JOURNAL_DIR}/${JOURNAL_FILE} cannot be replayed: ${why}. It was left as it is: inspect it; to undo the interrupted run, restore from git only the files it changed ("git checkout -- <file>" for each, and delete those it added; "git status" lists changed files, yours among them), then delete ${JOURNAL_DIR}.`,
     );
   const dir = join(root, JOURNAL_DIR);
   if (lstatKind(dir) !== "directory") {

@@ -45,30 +45,69 @@ const CANNOT_STAGE_BESIDE = ["EACCES", "EPERM", "EROFS", "EXDEV"];
  * An existing empty `target` is kept (it may be the user's current folder, or a mount
  * point): the staged entries are renamed into it one by one, and removed again if one of
  * them fails (see {@link commitIntoEmptyFolder} for where that staging folder goes).
+ *
+ * `reserved`, a staging folder made earlier by {@link reserveStaging}, is staged into and
+ * committed with what it held; returns whether it was (false: `target` appeared meanwhile,
+ * and the reserved folder was discarded).
  */
 export function commitNewProject(
   files: readonly ProjectFile[],
   target: string,
   beforeWrite?: BeforeWriteHook,
-): void {
+  reserved?: string,
+): boolean {
   if (existsSync(target)) {
+    if (reserved !== undefined) {
+      discard(reserved);
+    }
     commitIntoEmptyFolder(files, target, beforeWrite);
-  } else {
-    commitAsNewFolder(files, target, beforeWrite);
+    return false;
   }
+  commitAsNewFolder(files, target, beforeWrite, reserved);
+  return reserved !== undefined;
+}
+
+/**
+ * Makes now the staging folder that {@link commitNewProject} will fill and rename to
+ * `target`, so that work can start in it before the files are known (init's `git init`
+ * runs there while the rules do). Null when `target` exists or its parent does not (the
+ * commit then stages as usual), or when the folder cannot be made. Once reserved, pass it
+ * to commitNewProject, which commits what it holds with the files (true) or discards it
+ * (false: the target appeared meanwhile), or give it up with {@link discardReservedStaging}.
+ * A run killed meanwhile leaves it for the next run to remove, as a killed commit does.
+ */
+export function reserveStaging(target: string): string | null {
+  const parent = dirname(target);
+  if (existsSync(target) || !existsSync(parent)) {
+    return null;
+  }
+  removeStaleStaging(parent);
+  const staging = join(parent, stagingName(basename(target)));
+  try {
+    mkdirSync(staging);
+    return staging;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a reserved staging folder and what it holds (the run stopped before its commit). */
+export function discardReservedStaging(staging: string): void {
+  discard(staging);
 }
 
 function commitAsNewFolder(
   files: readonly ProjectFile[],
   target: string,
-  beforeWrite?: BeforeWriteHook,
+  beforeWrite: BeforeWriteHook | undefined,
+  reserved: string | undefined,
 ): void {
   const parent = dirname(target);
   const createdParents = createMissingParents(parent);
   removeStaleStaging(parent);
-  const staging = join(parent, stagingName(basename(target)));
+  const staging = reserved ?? join(parent, stagingName(basename(target)));
   try {
-    stage(files, staging, beforeWrite);
+    stage(files, staging, beforeWrite, reserved !== undefined);
     renameInto(staging, target);
   } catch (error) {
     discard(staging);
@@ -115,11 +154,18 @@ function commitIntoEmptyFolder(
   }
 }
 
-/** Creates the folder `staging` and writes every file into it. */
-function stage(files: readonly ProjectFile[], staging: string, beforeWrite?: BeforeWriteHook): void {
+/** Creates the folder `staging` (unless it was reserved) and writes every file into it. */
+function stage(
+  files: readonly ProjectFile[],
+  staging: string,
+  beforeWrite?: BeforeWriteHook,
+  reserved = false,
+): void {
   // Not recursive: Node's recursive mkdir never returns where the kernel refuses with
   // ENOENT (e.g. under /proc). Below the staging folder recursion is safe.
-  mkdirSync(staging);
+  if (!reserved) {
+    mkdirSync(staging);
+  }
   files.forEach((file, index) => {
     beforeWrite?.(file.path, index);
     const path = join(staging, file.path);

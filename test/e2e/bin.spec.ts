@@ -284,6 +284,44 @@ describe("the quickscale bin", () => {
     );
 
     it(
+      "with git, leaves the parent folder as it was when a write fails: the repository begun in the staging folder goes too",
+      async () => {
+        const cwd = freshDir("fail-write-git");
+        writeFileSync(join(cwd, "unrelated.txt"), "untouched\n");
+        const before = snapshot(cwd);
+        const result = await runBin(["init", "myapp"], cwd, {
+          ...GIT_IDENTITY,
+          QUICKSCALE_TEST_FAULT: "fail-write:10",
+        });
+        expect(result.code).withContext(describeRun(result)).not.toBe(0);
+        expect(result.stderr).toContain("Injected write failure");
+        expect(snapshot(cwd)).toEqual(before);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "with git, a run killed mid-commit leaves only its staging folder, which the next run removes",
+      async () => {
+        const cwd = freshDir("kill-git");
+        const killed = await runBin(["init", "myapp"], cwd, {
+          ...GIT_IDENTITY,
+          QUICKSCALE_TEST_FAULT: "kill:10",
+        });
+        expect(killed.signal).withContext(describeRun(killed)).toBe("SIGKILL");
+        expect(readdirSync(cwd))
+          .withContext("what the killed run left")
+          .toEqual([jasmine.stringMatching(/^\.myapp\.quickscale-staging-\d+$/)]);
+
+        const next = await runBin(["init", "myapp"], cwd, GIT_IDENTITY);
+        expectSuccess(next);
+        expect(next.stdout).toContain("a git repository with a first commit");
+        expect(readdirSync(cwd)).withContext("the stale staging folder is removed").toEqual(["myapp"]);
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
       "also removes the parent folders it created when a write fails",
       async () => {
         const cwd = freshDir("fail-write-deep");

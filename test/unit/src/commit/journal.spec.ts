@@ -195,6 +195,22 @@ describe("commitChanges (existing projects)", () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it("advises an undo of the files QuickScale touched only, never one that discards the user's other work", () => {
+    // `add` refuses only when a file it writes is dirty: the user may have unrelated
+    // uncommitted work elsewhere, which `git checkout -- .` and `git clean -fd` would destroy.
+    mkdirSync(join(root, JOURNAL_DIR));
+    writeFileSync(join(root, JOURNAL_DIR, "journal.json"), '{"entries": [');
+    let message = "";
+    try {
+      recoverProject(root, key);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/cannot be replayed/);
+    expect(message).not.toMatch(/git checkout -- \.(?!\w)|git clean|git reset --hard/);
+    expect(message).toMatch(/git checkout -- <file>/);
+  });
+
   it("refuses a journal it did not sign (planted), even with a harmless content", () => {
     mkdirSync(join(root, JOURNAL_DIR));
     const body = JSON.stringify({ version: 2, project: projectRealPath(root), entries: [], createdDirs: [] });

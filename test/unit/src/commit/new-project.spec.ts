@@ -12,8 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   commitNewProject,
+  discardReservedStaging,
   ProjectFile,
   removeStaleStaging,
+  reserveStaging,
   stagingName,
 } from "../../../../src/commit/new-project";
 
@@ -124,6 +126,65 @@ describe("commitNewProject", () => {
     commitNewProject(FILES, target);
     expect(readdirSync(target).sort()).toEqual(["manage.py", "shop"]);
     expect(readdirSync(parent)).toEqual(["here"]);
+  });
+
+  describe("with a staging folder reserved before the files are known (init's early git init)", () => {
+    /** Reserves the staging folder of `target` and puts a repository's HEAD in it, as git init would. */
+    const reserveWithRepository = (target: string): string => {
+      const staging = reserveStaging(target);
+      expect(staging).not.toBeNull();
+      mkdirSync(join(staging ?? "", ".git"));
+      writeFileSync(join(staging ?? "", ".git", "HEAD"), "ref: refs/heads/main\n");
+      return staging ?? "";
+    };
+
+    it("commits the files together with what the folder already held", () => {
+      const target = join(parent, "shop");
+      const staging = reserveWithRepository(target);
+      expect(staging).toBe(join(parent, stagingName("shop")));
+      expect(commitNewProject(FILES, target, undefined, staging)).toBeTrue();
+      expect(readdirSync(parent)).toEqual(["shop"]);
+      expect(readdirSync(target).sort()).toEqual([".git", "manage.py", "shop"]);
+      expect(readFileSync(join(target, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+    });
+
+    it("leaves the disk as it was, repository included, when a write fails", () => {
+      const target = join(parent, "shop");
+      const staging = reserveWithRepository(target);
+      expect(() => {
+        commitNewProject(
+          FILES,
+          target,
+          (_path, index) => {
+            if (index === 1) throw new Error("disk full");
+          },
+          staging,
+        );
+      }).toThrowError("disk full");
+      expect(readdirSync(parent)).toEqual([]);
+    });
+
+    it("discards it when the target appeared meanwhile as an empty folder, and fills that folder", () => {
+      const target = join(parent, "shop");
+      reserveWithRepository(target);
+      mkdirSync(target);
+      expect(commitNewProject(FILES, target, undefined, join(parent, stagingName("shop")))).toBeFalse();
+      expect(readdirSync(parent)).toEqual(["shop"]);
+      expect(readdirSync(target).sort()).toEqual(["manage.py", "shop"]);
+    });
+
+    it("is discarded whole when the run stops before its commit", () => {
+      const staging = reserveWithRepository(join(parent, "shop"));
+      discardReservedStaging(staging);
+      expect(readdirSync(parent)).toEqual([]);
+    });
+
+    it("reserves nothing when the target exists or its parent does not", () => {
+      mkdirSync(join(parent, "here"));
+      expect(reserveStaging(join(parent, "here"))).toBeNull();
+      expect(reserveStaging(join(parent, "missing", "shop"))).toBeNull();
+      expect(readdirSync(parent)).toEqual(["here"]);
+    });
   });
 
   it("names staging folders within 255 bytes, cutting long names between characters", () => {
