@@ -8,9 +8,9 @@ import { BrowserSession, formAction, hiddenFields, PageResponse } from "./suppor
 import { parseDotenv } from "./support/dotenv";
 import { generateProjectWithAuth, isTable } from "./support/generated-project";
 import { removeDir } from "./support/files";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectSuccess, required, RunResult } from "./support/process";
+import { describeRun, expectSuccess, required } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { projectForSuite } from "./support/suite-project";
 import { randomSecretKey } from "./support/production-env";
 import {
   expectPassingSuite,
@@ -63,32 +63,15 @@ function authTestFiles(mfa: boolean): string[] {
  * requires it and signs out, over HTTP against gunicorn with production settings.
  */
 describe("quickscale add auth, on a generated project run for real", () => {
-  let project: AuthProject | undefined;
-  let db: ThrowawayDatabase | undefined;
-
-  beforeAll(async () => {
-    project = await generateWithAuth("auth", []);
-    db = await createThrowawayDatabase();
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await db?.drop();
-    if (project !== undefined) {
-      removeDir(project.root);
-    }
-  }, COMMAND_TIMEOUT_MS);
-
-  const current = (): AuthProject =>
-    required(project, "The project was not generated with auth (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
+  const suite = projectForSuite({
+    made: "generated with auth",
+    make: () => generateWithAuth("auth", []),
+    venvOf: (project) => project.py,
+    setupTimeoutMs: SETUP_TIMEOUT_MS,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
+  const { project: current, database, manage } = suite;
   const read = (relative: string): string => readFileSync(join(current().dir, relative), "utf8");
-  const manage = (
-    args: readonly string[],
-    env: NodeJS.ProcessEnv = {},
-    timeoutMs = COMMAND_TIMEOUT_MS,
-  ): Promise<RunResult> =>
-    current().py.run("python", ["manage.py", ...args], { cwd: current().dir, env, timeoutMs });
 
   /**
    * The variables of `.env.example` with their example values, except SECRET_KEY (a fresh

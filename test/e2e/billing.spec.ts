@@ -7,10 +7,9 @@ import { BILLING_TEST_FILES, BillingProject, generateWithBilling } from "./suppo
 import { isTable } from "./support/generated-project";
 import { NO_ISSUES, expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
 import { parseDotenv } from "./support/dotenv";
-import { removeDir } from "./support/files";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
-import { describeRun, expectOneLineError, expectSuccess, required, RunResult } from "./support/process";
-import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { describeRun, expectOneLineError, expectSuccess } from "./support/process";
+import { ensureProjectEnv } from "./support/python-env";
+import { projectForSuite } from "./support/suite-project";
 
 const NAME = "myapp";
 /** Generating, a cached venv to build on a first run (pip downloads), a database. */
@@ -25,28 +24,18 @@ const PYTEST_TIMEOUT_MS = 5 * 60_000;
  * billing tests on SQLite and PostgreSQL, ruff), and production refuses test-mode keys.
  */
 describe("quickscale add billing, on a generated project run for real", () => {
-  let project: BillingProject | undefined;
-  let py: PythonEnv | undefined;
-  let db: ThrowawayDatabase | undefined;
-
-  beforeAll(async () => {
-    project = await generateWithBilling("billing", NAME);
-    py = await ensureProjectEnv(project.dir);
-    db = await createThrowawayDatabase();
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await db?.drop();
-    if (project !== undefined) {
-      removeDir(project.root);
-    }
-  }, COMMAND_TIMEOUT_MS);
-
-  const current = (): BillingProject =>
-    required(project, "The project was not generated with billing (see the beforeAll failure).");
-  const venv = (): PythonEnv => required(py, "The venv was not built (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
+  const {
+    project: current,
+    venv,
+    database,
+    manage,
+  } = projectForSuite({
+    made: "generated with billing",
+    make: () => generateWithBilling("billing", NAME),
+    venvOf: (project: BillingProject) => ensureProjectEnv(project.dir),
+    setupTimeoutMs: SETUP_TIMEOUT_MS,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
   const read = (relative: string): string => readFileSync(join(current().dir, relative), "utf8");
   const run = (
     command: string,
@@ -54,8 +43,6 @@ describe("quickscale add billing, on a generated project run for real", () => {
     env: NodeJS.ProcessEnv = {},
     timeoutMs = COMMAND_TIMEOUT_MS,
   ) => venv().run(command, args, { cwd: current().dir, env, timeoutMs });
-  const manage = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    run("python", ["manage.py", ...args], env);
   /** .env.example's variables with their example values, a fresh key, the throwaway database. */
   const productionEnv = (): Record<string, string> => ({
     ...Object.fromEntries(parseDotenv(read(".env.example"))),

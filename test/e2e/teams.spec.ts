@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { BrowserSession, formAction, hiddenFields, PageResponse } from "./support/browser-session";
 import { removeDir, snapshot, tempDir } from "./support/files";
-import { createThrowawayDatabase, ThrowawayDatabase } from "./support/postgres";
 import { productionEnv } from "./support/production-env";
 import {
   describeRun,
@@ -15,6 +14,7 @@ import {
   RunResult,
 } from "./support/process";
 import { ensureProjectEnv, PythonEnv } from "./support/python-env";
+import { projectForSuite } from "./support/suite-project";
 import { readSentEmails, SentEmail } from "./support/sent-emails";
 import { RunningServer, startServer } from "./support/server";
 import { NO_ISSUES, expectCheckAndMigrations, expectPassingSuite } from "./support/project-checks";
@@ -72,31 +72,17 @@ async function generateWithTeams(label: string): Promise<TeamsProject> {
  * their role or team does not reach.
  */
 describe("quickscale add teams, on a generated project run for real", () => {
-  let project: TeamsProject | undefined;
-  let db: ThrowawayDatabase | undefined;
-
-  beforeAll(async () => {
-    project = await generateWithTeams("teams");
-    db = await createThrowawayDatabase();
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await db?.drop();
-    if (project !== undefined) {
-      removeDir(project.root);
-    }
-  }, COMMAND_TIMEOUT_MS);
-
-  const current = (): TeamsProject =>
-    required(project, "The project was not generated with teams (see the beforeAll failure).");
-  const database = (): ThrowawayDatabase =>
-    required(db, "The throwaway PostgreSQL database was not created (see the beforeAll failure).");
-  const manage = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    current().py.run("python", ["manage.py", ...args], {
-      cwd: current().dir,
-      env,
-      timeoutMs: COMMAND_TIMEOUT_MS,
-    });
+  const {
+    project: current,
+    database,
+    manage,
+  } = projectForSuite({
+    made: "generated with teams",
+    make: () => generateWithTeams("teams"),
+    venvOf: (project) => project.py,
+    setupTimeoutMs: SETUP_TIMEOUT_MS,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
 
   it("refuses without auth, in one line naming quickscale add auth, writing nothing", () => {
     const { refused } = current();
