@@ -26,7 +26,8 @@ describe("the UI shell of a generated project", () => {
     expect(base).toMatch(/<nav [^>]*aria-label="Main"/);
     expect(base).toMatch(/<a class="skip-link" href="#content">/);
     expect(base).toContain('<main id="content" class="container">');
-    expect(base).toContain('{% include "includes/messages.html" %}');
+    // Only when there are messages: an include costs more than the if (the served home page).
+    expect(base).toContain('{% if messages %}{% include "includes/messages.html" %}{% endif %}');
     expect(base).toContain('{% include "includes/account_menu.html" %}');
     expect(base).toMatch(/<footer class="site-footer">/);
     for (const block of ["title", "head", "nav", "account_menu", "content", "footer", "scripts"]) {
@@ -46,6 +47,27 @@ describe("the UI shell of a generated project", () => {
     expect(menu).not.toMatch(/{% url '(account_|profile)/);
     expect(text("shop/settings/base.py")).toContain('"shop.context_processors.account_urls",');
     expect(text("shop/context_processors.py")).toContain('"logout": ("account_logout", "admin:logout"),');
+  });
+
+  it("links the header, the footer and the home page with URLs looked up once, not with {% url %} on every page", () => {
+    for (const page of ["base.html", "index.html", "includes/account_menu.html"]) {
+      expect(text(`templates/${page}`))
+        .withContext(page)
+        .not.toContain("{% url ");
+    }
+    expect(text("templates/base.html")).toContain('<a class="brand" href="{{ account_urls.home }}">');
+    expect(text("templates/index.html")).toContain('href="{{ account_urls.admin }}"');
+    const lookups = text("shop/context_processors.py");
+    expect(lookups).toContain('"home": ("index",),');
+    expect(lookups).toContain('"admin": ("admin:index",),');
+  });
+
+  it("sends the Content-Security-Policy of the settings through django-csp's middleware with the header built once", () => {
+    const middleware = text("shop/settings/base.py").match(/MIDDLEWARE = \[[^\]]*\]/)?.[0] ?? "";
+    expect(middleware).toContain('"shop.middleware.ContentSecurityPolicyMiddleware",');
+    expect(middleware).not.toContain('"csp.middleware.CSPMiddleware"');
+    expect(text("shop/middleware.py")).toContain("class ContentSecurityPolicyMiddleware(CSPMiddleware):");
+    expect(text("tests/test_middleware.py")).toContain("def test_it_sends_the_headers_django_csp_sends(");
   });
 
   it("has error pages, the 500 page standing alone (Django renders it without a request)", () => {
