@@ -1,5 +1,7 @@
 """The billing pages: pricing, Checkout and its return pages, the customer portal."""
 
+import hashlib
+import json
 import logging
 
 import stripe
@@ -81,8 +83,17 @@ def _customer(request: HttpRequest, client: stripe.StripeClient) -> Customer:
     customer = billing_owner(request)
     if customer is None:
         params, fields = new_customer(request)
-        created = client.v1.customers.create(params)
-        customer = Customer.objects.create(stripe_id=created.id, **fields)
+        # Two first checkouts at once (a double click, two tabs) both get here. The
+        # same parameters give the same idempotency key, so Stripe answers the second
+        # with the first one's customer (for 24 hours), and one row is kept for it.
+        # https://docs.stripe.com/api/idempotent_requests
+        key = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+        created = client.v1.customers.create(
+            params, {"idempotency_key": f"customer-{key}"}
+        )
+        customer, _ = Customer.objects.get_or_create(
+            stripe_id=created.id, defaults=fields
+        )
     return customer
 
 

@@ -24,6 +24,7 @@ class SentRequest:
     path: str
     # Form fields as Stripe's library encodes them: line_items[0][price], ...
     form: dict[str, str]
+    headers: dict[str, str]
 
 
 class StripeDouble(stripe.HTTPClient):
@@ -41,7 +42,9 @@ class StripeDouble(stripe.HTTPClient):
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         parts = urlsplit(url)
         form = dict(parse_qsl(post_data or parts.query, keep_blank_values=True))
-        self.requests.append(SentRequest(method.upper(), parts.path, form))
+        self.requests.append(
+            SentRequest(method.upper(), parts.path, form, dict(headers))
+        )
         status, body = self.answers.get(
             (method.upper(), parts.path),
             (404, {"error": {"type": "invalid_request_error", "message": "No route"}}),
