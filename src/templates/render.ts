@@ -1,4 +1,4 @@
-import { normalize, template as renderContent } from "@angular-devkit/core";
+import { normalize } from "@angular-devkit/core";
 import {
   apply,
   FileEntry,
@@ -11,6 +11,7 @@ import {
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { noteRender } from "./checked";
+import { compileTemplate } from "./compile";
 import type { TemplateValues } from "./values";
 import { messageOf } from "../base/errors";
 
@@ -67,9 +68,7 @@ function renderFile(entry: FileEntry, values: TemplateValues): FileEntry {
   }
   let content: string;
   try {
-    content = renderContent<TemplateValues>(entry.content.toString("utf-8"), {
-      sourceURL: entry.path,
-    })(values);
+    content = compileTemplate(entry.content.toString("utf-8"))(values);
   } catch (error) {
     throw new SchematicsException(`Template "${entry.path}" failed to render: ${messageOf(error)}`);
   }
