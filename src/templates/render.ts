@@ -26,8 +26,8 @@ const TEMPLATE_SUFFIX = ".template";
  * Each file is read and rendered in one pass into a new tree: what
  * `apply(url("./files"), [forEach(...)])` does, without the devkit's file-system host,
  * which reads each file through an rxjs pipeline into a temporary tree, copies it into the
- * source's tree, then renames and overwrites it there (~8 ms of `init`). Like that host,
- * it takes regular files only; the build copies templates as such (no symbolic links).
+ * source's tree, then renames and overwrites it there (~8 ms of `init`). It takes regular
+ * files only (that host also followed symbolic links; the build copies templates as files).
  */
 export function templateFiles(values: TemplateValues): Source {
   return (context: SchematicContext) => {
