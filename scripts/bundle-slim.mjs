@@ -10,11 +10,16 @@
 //   never ask for) and picomatch (the devkit's pattern host). Each becomes a stub that
 //   throws a clear error if a code path ever uses it, so a change that needs one fails in
 //   the end-to-end specs instead of misbehaving.
+// - node:http and node:https, required by the devkit's schema registry for fetching remote
+//   `$ref`s (with ajv, which the bin never runs): loading the two costs ~7 ms a run. Only the
+//   registry's requires are stubbed; anything else gets Node's modules.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const LEFT_OUT = ["ajv", "ajv-formats", "source-map", "picomatch"];
+const REGISTRY_BUILTINS = /^node:https?$/;
+const SCHEMA_REGISTRY = /[\\/]@angular-devkit[\\/]core[\\/]src[\\/]json[\\/]schema[\\/]registry\.js$/;
 
 /** The plugin, for the package at `root`. */
 export function slimBundle(root) {
@@ -31,6 +36,9 @@ export function slimBundle(root) {
       }));
       const leftOut = new RegExp(`^(${LEFT_OUT.map((name) => name.replace(/[-/]/g, "\\$&")).join("|")})$`);
       build.onResolve({ filter: leftOut }, (args) => ({ path: args.path, namespace: "left-out" }));
+      build.onResolve({ filter: REGISTRY_BUILTINS }, (args) =>
+        SCHEMA_REGISTRY.test(args.importer) ? { path: args.path, namespace: "left-out" } : undefined,
+      );
       build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
         contents: leftOutStub(args.path),
         loader: "js",

@@ -10,7 +10,7 @@ import { lastValueFrom } from "rxjs";
 import { contentHash, readManifest, recordConcern } from "./manifest";
 import { templateFiles } from "../templates/render";
 import type { TemplateValues } from "../templates/values";
-import { touchedPaths, validateTree } from "./validate-tree";
+import { touchedContents, validateTree } from "./validate-tree";
 
 /** What every concern schematic accepts. */
 export interface ConcernOptions {
@@ -51,7 +51,7 @@ export function concern(name: string, options: ConcernOptions, parts: ConcernPar
       throw new SchematicsException(`.quickscale.json has no project name: restore it from version control.`);
     }
     const values = { ...parts.values, name: project.name };
-    const before = contentsOf(tree, touchedPaths(tree));
+    const before = touchedContents(tree);
     return chain([
       writeConcernFiles(values, project.overwrite, parts.skip ?? []),
       ...(parts.steps?.(project) ?? []),
@@ -62,17 +62,14 @@ export function concern(name: string, options: ConcernOptions, parts: ConcernPar
   };
 }
 
-function contentsOf(tree: Tree, paths: readonly string[]): Map<string, Buffer | null> {
-  return new Map(paths.map((path) => [path, tree.read(path)]));
-}
-
 /** The paths touched in `tree` that are new, or changed, since `before` was taken. */
-function changedSince(tree: Tree, before: Map<string, Buffer | null>): string[] {
-  return touchedPaths(tree).filter((path) => {
-    const was = before.get(path);
-    const now = tree.read(path);
-    return was === undefined || was === null || now === null || !now.equals(was);
-  });
+function changedSince(tree: Tree, before: Map<string, Buffer>): string[] {
+  return [...touchedContents(tree)]
+    .filter(([path, now]) => {
+      const was = before.get(path);
+      return was === undefined || !now.equals(was);
+    })
+    .map(([path]) => path);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { createHash } from "node:crypto";
 import { projectNameProblem } from "../names/project-name";
-import { touchedPaths } from "./validate-tree";
+import { touchedContents } from "./validate-tree";
 import { QUICKSCALE_VERSION } from "../base/version";
 
 /** Where every QuickScale project records what QuickScale did to it. */
@@ -40,10 +40,9 @@ export function recordConcern(concern: string): Rule {
   return (tree: Tree) => {
     const manifest = readManifest(tree);
     const files = { ...manifest.files };
-    for (const path of touchedPaths(tree)) {
+    for (const [path, content] of touchedContents(tree)) {
       const relative = path.replace(/^\//, "");
-      const content = tree.read(path);
-      if (relative !== MANIFEST_PATH && content !== null) {
+      if (relative !== MANIFEST_PATH) {
         files[relative] = contentHash(content);
       }
     }

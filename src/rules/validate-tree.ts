@@ -48,6 +48,31 @@ export function touchedPaths(tree: Tree): string[] {
   return [...paths].filter((path) => tree.exists(path)).sort();
 }
 
+/**
+ * The content of each path {@link touchedPaths} gives, in its order. One pass over
+ * `tree.actions`, which already carries (a copy of) each created or overwritten file: the
+ * rules that snapshot, compare and hash the touched files once per concern read each file
+ * once instead of twice. Only a renamed file's content is read from the tree.
+ */
+export function touchedContents(tree: Tree): Map<string, Buffer> {
+  const carried = new Map<string, Buffer | null>();
+  for (const action of tree.actions) {
+    if (action.kind === "c" || action.kind === "o") {
+      carried.set(action.path, action.content);
+    } else if (action.kind === "r" && !carried.has(action.to)) {
+      carried.set(action.to, null);
+    }
+  }
+  const contents = new Map<string, Buffer>();
+  for (const path of [...carried.keys()].sort()) {
+    const content = tree.exists(path) ? (carried.get(path) ?? tree.read(path)) : null;
+    if (content !== null) {
+      contents.set(path, content);
+    }
+  }
+  return contents;
+}
+
 /** Why a file's content is not acceptable, or `null`. */
 export async function contentProblem(path: string, content: string): Promise<string | null> {
   const marker = TEMPLATE_MARKERS.exec(content);

@@ -1,16 +1,15 @@
-import { normalize, template as renderContent } from "@angular-devkit/core";
+import { normalize } from "@angular-devkit/core";
 import {
-  apply,
   FileEntry,
-  forEach,
+  HostTree,
   SchematicContext,
   SchematicsException,
   Source,
-  url,
 } from "@angular-devkit/schematics";
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { noteRender } from "./checked";
+import { compileTemplate } from "./compile";
 import type { TemplateValues } from "./values";
 import { messageOf } from "../base/errors";
 
@@ -23,6 +22,12 @@ const TEMPLATE_SUFFIX = ".template";
  * value (so `__init__.py` stays `__init__.py`), a failing template is reported with its
  * file name, and a `files/` folder that was not copied next to the compiled factory is an
  * error instead of a silently empty source.
+ *
+ * Each file is read and rendered in one pass into a new tree: what
+ * `apply(url("./files"), [forEach(...)])` does, without the devkit's file-system host,
+ * which reads each file through an rxjs pipeline into a temporary tree, copies it into the
+ * source's tree, then renames and overwrites it there (~8 ms of `init`). It takes regular
+ * files only (that host also followed symbolic links; the build copies templates as files).
  */
 export function templateFiles(values: TemplateValues): Source {
   return (context: SchematicContext) => {
@@ -32,7 +37,20 @@ export function templateFiles(values: TemplateValues): Source {
         `Templates of schematic "${context.schematic.description.name}" are missing at "${dir}": rebuild QuickScale (npm run build).`,
       );
     }
-    return apply(url("./files"), [forEach(renderEntry(values))])(context);
+    const render = renderEntry(values);
+    const tree = new HostTree();
+    for (const file of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!file.isFile()) {
+        continue;
+      }
+      const full = join(file.parentPath, file.name);
+      const rendered = render({
+        path: normalize(`/${relative(dir, full).split(sep).join("/")}`),
+        content: readFileSync(full),
+      });
+      tree.create(rendered.path, rendered.content);
+    }
+    return tree;
   };
 }
 
@@ -67,9 +85,7 @@ function renderFile(entry: FileEntry, values: TemplateValues): FileEntry {
   }
   let content: string;
   try {
-    content = renderContent<TemplateValues>(entry.content.toString("utf-8"), {
-      sourceURL: entry.path,
-    })(values);
+    content = compileTemplate(entry.content.toString("utf-8"))(values);
   } catch (error) {
     throw new SchematicsException(`Template "${entry.path}" failed to render: ${messageOf(error)}`);
   }

@@ -1,5 +1,11 @@
+import { normalize, virtualFs } from "@angular-devkit/core";
 import { HostTree } from "@angular-devkit/schematics";
-import { contentProblem, touchedPaths, validateTree } from "../../../../src/rules/validate-tree";
+import {
+  contentProblem,
+  touchedContents,
+  touchedPaths,
+  validateTree,
+} from "../../../../src/rules/validate-tree";
 import { lastValueFrom, of } from "rxjs";
 import { callRule, SchematicContext } from "@angular-devkit/schematics";
 
@@ -46,6 +52,35 @@ describe("validateTree", () => {
     const tree = new HostTree();
     tree.create("a.py", "x = 1\n");
     expect(touchedPaths(tree)).toEqual(["/a.py"]);
+  });
+
+  it("gives the content of exactly the touched paths, in their order, as the tree reads it", () => {
+    const disk = new virtualFs.SimpleMemoryHost();
+    const files = {
+      "kept.txt": "untouched\n",
+      "old.txt": "renamed\n",
+      "over.txt": "before\n",
+      "gone.txt": "x\n",
+    };
+    for (const [path, content] of Object.entries(files)) {
+      disk.write(normalize(`/${path}`), virtualFs.stringToFileBuffer(content)).subscribe();
+    }
+    const tree = new HostTree(disk);
+    tree.create("b.py", "x = 1\n");
+    tree.create("deleted-later.py", "y = 2\n");
+    tree.delete("deleted-later.py");
+    tree.overwrite("over.txt", "after\n");
+    tree.rename("old.txt", "new.txt");
+    tree.create("moved-then-changed.txt", "first\n");
+    tree.rename("moved-then-changed.txt", "changed.txt");
+    tree.overwrite("changed.txt", "second\n");
+    tree.delete("gone.txt");
+    const contents = touchedContents(tree);
+    expect([...contents.keys()]).toEqual(touchedPaths(tree));
+    expect([...contents.keys()]).toEqual(["/b.py", "/changed.txt", "/new.txt", "/over.txt"]);
+    for (const [path, content] of contents) {
+      expect(content.toString()).withContext(path).toBe(tree.readText(path));
+    }
   });
 
   it("reports the line of a Python error", async () => {
