@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 "use strict";
 // When this file began, for QUICKSCALE_PROFILE's split of Node's start from loading the bundle.
-const binStartedAt = require("node:perf_hooks").performance.now();
+const binStartedAt = process.uptime() * 1000;
 // The quickscale bin: loads dist/quickscale.cjs, one bundle of our code and the devkit,
 // through V8's code cache, then runs it. See README "Performance" for what each step buys.
 const { Buffer } = require("node:buffer");
@@ -77,12 +77,14 @@ loadWithCodeCache(bundle)
  * folder others may write to) means running without the cache, never an error.
  */
 function loadWithCodeCache(file) {
-  const source = readFileSync(file, "utf8");
+  // Hashed as read: hashing the decoded string would encode it to UTF-8 again.
+  const bytes = readFileSync(file);
+  const source = bytes.toString("utf8");
   // Coverage runs want V8 to compile (and instrument) the code itself.
   const cache = process.env.NODE_V8_COVERAGE ? undefined : codeCacheFolder();
   const sourceHash = createHash("sha256")
     .update(`quickscale code cache 1\0${process.version}\0`)
-    .update(source)
+    .update(bytes)
     .digest();
   const cacheFile = cache && join(cache.dir, `bundle-${sourceHash.toString("hex").slice(0, 32)}.v8`);
   const cachedData = cacheFile && cache.trusted() ? readCodeCache(cacheFile, sourceHash) : undefined;
@@ -235,8 +237,9 @@ function pruneCodeCaches(dir, keep) {
     const caches = [];
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
-      const isCache = /^bundle-[0-9a-f]{32}\.v8$/.test(name);
-      if (path === keep || !(isCache || /^bundle-[0-9a-f]{32}\.v8\.\d+\.tmp$/.test(name))) {
+      // Earlier releases named theirs with 16 hex digits.
+      const isCache = /^bundle-[0-9a-f]{16,64}\.v8$/.test(name);
+      if (path === keep || !(isCache || /^bundle-[0-9a-f]{16,64}\.v8\.\d+\.tmp$/.test(name))) {
         continue;
       }
       const stat = lstatSync(path);

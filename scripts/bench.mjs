@@ -239,17 +239,14 @@ function project010(label, extraFiles) {
     if (i % 500 === 0) mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, `file-${i}.txt`), `asset ${i}\n`);
   }
-  const git = (...gitArgs) =>
-    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", ...gitArgs], {
-      cwd: project,
-      stdio: "ignore",
-    });
-  git("init", "-q");
-  git("add", "-A");
-  git("commit", "-qm", "QuickScale 0.1.0");
+  // The bench's git (no background gc, which would pack the objects while the template is
+  // copied), as the 0.1.0 project's owner would have committed it.
+  git(project, ["init", "-q"]);
+  git(project, ["add", "-A"]);
+  git(project, ["commit", "-qm", "QuickScale 0.1.0"]);
   const settings = join(project, "shop", "settings", "base.py");
   writeFileSync(settings, `${readFileSync(settings, "utf8")}\nOWNER_SETTING = 1\n`);
-  git("commit", "-qam", "the owner's setting");
+  git(project, ["commit", "-qam", "the owner's setting"]);
   // The bench's own record of peak memory, written into the project: not the owner's change.
   writeFileSync(join(project, ".git", "info", "exclude"), ".rss\n");
   return project;

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import {
   commitNewProject,
   discardReservedStaging,
@@ -106,6 +105,8 @@ async function promptForName(): Promise<string> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError("Missing project name: quickscale init <name>.");
   }
+  // Loaded only here: most runs name the project, and readline is five of Node's modules.
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     return (await rl.question("What name would you like to use for the project? ")).trim();

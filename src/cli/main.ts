@@ -5,8 +5,7 @@ import { addableSchematics, declaredSchematic, DeclaredSchematic } from "./decla
 import { flagsOfSchema, kebabCase, optionsFromArgs, validateOptions } from "./schema-options";
 import { messageOf } from "../base/errors";
 import { QUICKSCALE_VERSION } from "../base/version";
-import { phases, reportPhases, timed } from "../base/profile";
-import { performance } from "node:perf_hooks";
+import { phases, reportPhases, sinceStart, timed } from "../base/profile";
 
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", description: "Show this help." },
@@ -131,10 +130,10 @@ current folder (its journal, .quickscale-journal/, is restored and removed).
 export async function main(
   argv: readonly string[],
   cwd = process.cwd(),
-  binStartedAt: number = performance.now(),
+  binStartedAt: number = sinceStart(),
 ): Promise<number> {
   phases["node start"] = binStartedAt;
-  phases["loading the bin"] = performance.now() - binStartedAt;
+  phases["loading the bin"] = sinceStart() - binStartedAt;
   try {
     return await run(argv, cwd);
   } finally {

@@ -187,12 +187,14 @@ describe("the bin's code cache", () => {
       releases.forEach((name, index) => {
         plant(name, (index + 1) * day);
       });
+      // Named as releases before 0.2.0 named theirs.
+      plant(`bundle-${"8".repeat(16)}.v8`, 9 * day);
       plant(`bundle-${"6".repeat(32)}.v8.4242.tmp`, 2 * day);
       plant(`bundle-${"7".repeat(32)}.v8.4243.tmp`, 10);
       plant("notes.txt", 30 * day);
       // Only a run that writes a cache prunes: a run that reads one touches nothing.
       expectSuccess(await runWith(BIN, ["--help"], cwd, { XDG_CACHE_HOME: cacheHome }));
-      expect(cacheFiles(cacheDir).size).withContext("a run that used its cache").toBe(9);
+      expect(cacheFiles(cacheDir).size).withContext("a run that used its cache").toBe(10);
 
       writeFileSync(join(cacheDir, current), "");
       expectSuccess(await runWith(BIN, ["--help"], cwd, { XDG_CACHE_HOME: cacheHome }));
