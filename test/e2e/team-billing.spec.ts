@@ -120,40 +120,25 @@ describe("quickscale add teams and add billing, in either order", () => {
     2 * COMMAND_TIMEOUT_MS,
   );
 
-  it(
-    "passes its own tests on SQLite with the coverage threshold, the team-customer ones among them",
-    async () => {
-      const [a] = projects();
-      const result = await run(a.dir, "pytest", ["-v", "--cov"], {}, PYTEST_TIMEOUT_MS);
-      expectPassingSuite(result, a.dir, [
-        ...BILLING_TEST_FILES,
-        ...teamsTestFiles(NAME),
-        ...TEAM_BILLING_TEST_FILES,
-      ]);
-    },
-    PYTEST_TIMEOUT_MS,
-  );
-
-  it(
-    "passes its own tests on PostgreSQL with the coverage threshold",
-    async () => {
-      const [a] = projects();
-      const database = required(db, "No throwaway database (see the beforeAll failure).");
-      const result = await run(
-        a.dir,
-        "pytest",
-        ["-v", "--cov"],
-        { DATABASE_URL: database.url },
-        PYTEST_TIMEOUT_MS,
-      );
-      expectPassingSuite(result, a.dir, [
-        ...BILLING_TEST_FILES,
-        ...teamsTestFiles(NAME),
-        ...TEAM_BILLING_TEST_FILES,
-      ]);
-    },
-    PYTEST_TIMEOUT_MS,
-  );
+  for (const engine of ["SQLite", "PostgreSQL"]) {
+    it(
+      `passes its own tests on ${engine} with the coverage threshold, the team-customer ones among them`,
+      async () => {
+        const [a] = projects();
+        const env =
+          engine === "PostgreSQL"
+            ? { DATABASE_URL: required(db, "No throwaway database (see the beforeAll failure).").url }
+            : {};
+        const result = await run(a.dir, "pytest", ["-v", "--cov"], env, PYTEST_TIMEOUT_MS);
+        expectPassingSuite(result, a.dir, [
+          ...BILLING_TEST_FILES,
+          ...teamsTestFiles(NAME),
+          ...TEAM_BILLING_TEST_FILES,
+        ]);
+      },
+      PYTEST_TIMEOUT_MS,
+    );
+  }
 
   it(
     "passes check --deploy at warning level with .env.example filled in",

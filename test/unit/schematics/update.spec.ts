@@ -14,27 +14,25 @@ async function projectWith(modules: readonly string[]): Promise<Tree> {
 }
 
 describe("update schematic", () => {
-  it("knows every module collection.json declares: a current project with auth, teams and billing changes nothing", async () => {
-    const project = await projectWith(["auth", "teams", "billing"]);
-    const before = filesOf(project);
-    const updated = await runner.runSchematic("update", {}, project);
-    const after = filesOf(updated);
-    delete before["/.quickscale.json"];
-    delete after["/.quickscale.json"];
-    expect(after).toEqual(before);
-    expect(Object.keys(readManifest(updated).concerns)).toEqual(Object.keys(readManifest(project).concerns));
-  });
-
-  it("updates a project that gained billing then teams (the team as billing's customer) without a change", async () => {
-    const project = await projectWith(["auth", "billing", "teams"]);
-    const before = filesOf(project);
-    const updated = await runner.runSchematic("update", {}, project);
-    const after = filesOf(updated);
-    delete before["/.quickscale.json"];
-    delete after["/.quickscale.json"];
-    expect(after).toEqual(before);
-    expect(after["/shop/billing/migrations/0002_customer_team.py"]).toBeDefined();
-  });
+  // Both orders of teams and billing: the second wires the team as billing's customer.
+  for (const modules of [
+    ["auth", "teams", "billing"],
+    ["auth", "billing", "teams"],
+  ]) {
+    it(`knows every module collection.json declares: a current project with ${modules.join(", ")} changes nothing`, async () => {
+      const project = await projectWith(modules);
+      const before = filesOf(project);
+      const updated = await runner.runSchematic("update", {}, project);
+      const after = filesOf(updated);
+      delete before["/.quickscale.json"];
+      delete after["/.quickscale.json"];
+      expect(after).toEqual(before);
+      expect(after["/shop/billing/migrations/0002_customer_team.py"]).toBeDefined();
+      expect(Object.keys(readManifest(updated).concerns)).toEqual(
+        Object.keys(readManifest(project).concerns),
+      );
+    });
+  }
 
   it("still refuses a concern no schematic of the collection declares", async () => {
     const project = await projectWith([]);
