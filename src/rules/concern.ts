@@ -7,7 +7,7 @@ import {
   Tree,
 } from "@angular-devkit/schematics";
 import { lastValueFrom } from "rxjs";
-import { contentHash, readManifest, recordConcern } from "./manifest";
+import { contentHash, MANIFEST_PATH, readManifest, recordConcern } from "./manifest";
 import { templateFiles } from "../templates/render";
 import type { TemplateValues } from "../templates/values";
 import { touchedContents, validateTree } from "./validate-tree";
@@ -55,21 +55,37 @@ export function concern(name: string, options: ConcernOptions, parts: ConcernPar
     return chain([
       writeConcernFiles(values, project.overwrite, parts.skip ?? []),
       ...(parts.steps?.(project) ?? []),
-      recordConcern(name),
-      // Only what this concern changed: inside init, earlier concerns were checked already.
-      validateTree("", (after) => changedSince(after, before)),
+      recordAndValidate(name, before),
     ]);
   };
 }
 
-/** The paths touched in `tree` that are new, or changed, since `before` was taken. */
-function changedSince(tree: Tree, before: Map<string, Buffer>): string[] {
-  return [...touchedContents(tree)]
-    .filter(([path, now]) => {
+/**
+ * Records the concern in the manifest with the hash of each file it created or changed,
+ * then validates those files and the manifest: only what this concern changed, since
+ * inside `init` (or `add teams`, which applies billing again) earlier concerns recorded
+ * and checked theirs already. One snapshot of the touched files serves both.
+ */
+function recordAndValidate(name: string, before: Map<string, Buffer>): Rule {
+  return (tree: Tree) => {
+    const changed = changedSince(touchedContents(tree), before);
+    recordConcern(tree, name, changed);
+    const paths = [...changed.keys()];
+    if (tree.exists(MANIFEST_PATH) && !paths.includes(`/${MANIFEST_PATH}`)) {
+      paths.push(`/${MANIFEST_PATH}`);
+    }
+    return validateTree("", () => paths.sort());
+  };
+}
+
+/** The entries of `after` that are new, or changed, since `before` was taken. */
+function changedSince(after: Map<string, Buffer>, before: Map<string, Buffer>): Map<string, Buffer> {
+  return new Map(
+    [...after].filter(([path, now]) => {
       const was = before.get(path);
       return was === undefined || !now.equals(was);
-    })
-    .map(([path]) => path);
+    }),
+  );
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Rule, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { createHash } from "node:crypto";
 import { projectNameProblem } from "../names/project-name";
-import { touchedContents } from "./validate-tree";
 import { QUICKSCALE_VERSION } from "../base/version";
 
 /** Where every QuickScale project records what QuickScale did to it. */
@@ -32,26 +31,24 @@ export function startManifest(options: Record<string, string>): Rule {
 }
 
 /**
- * Records `concern` as applied at this version, with the hash of every file the run has
- * created or changed so far (the manifest itself excepted). Writes nothing when the
+ * Records `concern` as applied at this version, with the hash of each of `changed` (the
+ * files it created or changed; the manifest itself excepted). Writes nothing when the
  * record is already up to date, so a run with nothing to do changes nothing.
  */
-export function recordConcern(concern: string): Rule {
-  return (tree: Tree) => {
-    const manifest = readManifest(tree);
-    const files = { ...manifest.files };
-    for (const [path, content] of touchedContents(tree)) {
-      const relative = path.replace(/^\//, "");
-      if (relative !== MANIFEST_PATH) {
-        files[relative] = contentHash(content);
-      }
+export function recordConcern(tree: Tree, concern: string, changed: ReadonlyMap<string, Buffer>): void {
+  const manifest = readManifest(tree);
+  const files = { ...manifest.files };
+  for (const [path, content] of changed) {
+    const relative = path.replace(/^\//, "");
+    if (relative !== MANIFEST_PATH) {
+      files[relative] = contentHash(content);
     }
-    writeManifest(tree, {
-      ...manifest,
-      concerns: { ...manifest.concerns, [concern]: QUICKSCALE_VERSION },
-      files,
-    });
-  };
+  }
+  writeManifest(tree, {
+    ...manifest,
+    concerns: { ...manifest.concerns, [concern]: QUICKSCALE_VERSION },
+    files,
+  });
 }
 
 /**
