@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { startManifest } from "../../src/rules/manifest";
 import { assertValidProjectName } from "../../src/names/project-name";
 import { assertTargetIsFree, projectDirectory } from "../../src/commit/target-directory";
-import { validateTree } from "../../src/rules/validate-tree";
+import { validatePaths } from "../../src/rules/validate-tree";
 import { Schema } from "./schema";
 
 /**
@@ -37,8 +37,9 @@ export const PROJECT_CONCERNS = [
 
 /**
  * A complete Django project in a new folder. Like Angular's `ng-new`, the project is built
- * in an empty tree by the concern schematics and moved into place; the result is validated
- * as a whole before the tree is committed, so a failing rule writes nothing.
+ * in an empty tree by the concern schematics and moved into place; each concern validates
+ * what it wrote, and no file may leave the target, before the tree is committed, so a
+ * failing rule writes nothing.
  */
 export default function init(options: Schema): Rule {
   return (tree: Tree) => {
@@ -54,7 +55,8 @@ export default function init(options: Schema): Rule {
         ]),
         MergeStrategy.Error,
       ),
-      validateTree(directory),
+      // Each concern validated the contents it wrote; what is left is where they go.
+      validatePaths(directory),
       options.skipGit ? noop() : initialCommit(directory),
     ]);
   };

@@ -1,12 +1,4 @@
-import {
-  callSource,
-  chain,
-  Rule,
-  SchematicContext,
-  SchematicsException,
-  Tree,
-} from "@angular-devkit/schematics";
-import { lastValueFrom } from "rxjs";
+import { chain, Rule, SchematicContext, SchematicsException, Tree } from "@angular-devkit/schematics";
 import { contentHash, MANIFEST_PATH, readManifest, recordConcern } from "./manifest";
 import { templateFiles } from "../templates/render";
 import type { TemplateValues } from "../templates/values";
@@ -106,28 +98,23 @@ export class ChangedFilesError extends SchematicsException {
 function writeConcernFiles(values: TemplateValues, overwrite: boolean, skip: readonly string[]): Rule {
   return async (tree: Tree, context: SchematicContext) => {
     const manifest = readManifest(tree);
-    const rendered = await lastValueFrom(callSource(templateFiles(values), context));
     const conflicts: [string, string, string][] = [];
-    rendered.visit((path, entry) => {
-      if (!entry || skip.includes(path.replace(/^\//, ""))) {
-        return;
+    for (const { path, content } of templateFiles(values, context)) {
+      if (skip.includes(path.slice(1))) {
+        continue;
       }
       const current = tree.read(path);
       if (current === null) {
-        tree.create(path, entry.content);
-      } else if (!current.equals(entry.content)) {
-        const recorded = manifest.files[path.replace(/^\//, "")];
+        tree.create(path, content);
+      } else if (!current.equals(content)) {
+        const recorded = manifest.files[path.slice(1)];
         if (overwrite || recorded === contentHash(current)) {
-          tree.overwrite(path, entry.content);
+          tree.overwrite(path, content);
         } else {
-          conflicts.push([
-            path.replace(/^\//, ""),
-            current.toString("utf-8"),
-            entry.content.toString("utf-8"),
-          ]);
+          conflicts.push([path.slice(1), current.toString("utf-8"), content.toString("utf-8")]);
         }
       }
-    });
+    }
     if (conflicts.length > 0) {
       // Loaded only when needed: most runs have nothing to show.
       const { unifiedDiff } = await import("./diff");

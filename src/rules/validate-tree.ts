@@ -17,11 +17,9 @@ const TEMPLATE_MARKERS = /<%[=-]?|%>/;
  */
 export function validateTree(root: string, select: (tree: Tree) => string[] = touchedPaths): Rule {
   return async (tree: Tree) => {
-    const prefix = root === "" || root === "/" ? "/" : `/${root.replace(/^\/+|\/+$/g, "")}/`;
+    const prefix = rootPrefix(root);
     for (const path of select(tree)) {
-      if (!path.startsWith(prefix)) {
-        throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
-      }
+      assertInside(path, prefix);
       // A render of a template checked at build time parses (see checked-templates.ts).
       if (isCheckedRender(path, tree.read(path) ?? Buffer.alloc(0))) {
         continue;
@@ -33,6 +31,30 @@ export function validateTree(root: string, select: (tree: Tree) => string[] = to
       }
     }
   };
+}
+
+/**
+ * Checks only that every file the run creates or changes lies inside `root`: the last
+ * rule of `init`, whose concerns each validated the contents they created or changed
+ * (concern.ts), so parsing them all again would check nothing new.
+ */
+export function validatePaths(root: string): Rule {
+  return (tree: Tree) => {
+    const prefix = rootPrefix(root);
+    for (const path of touchedPaths(tree)) {
+      assertInside(path, prefix);
+    }
+  };
+}
+
+function rootPrefix(root: string): string {
+  return root === "" || root === "/" ? "/" : `/${root.replace(/^\/+|\/+$/g, "")}/`;
+}
+
+function assertInside(path: string, prefix: string): void {
+  if (!path.startsWith(prefix)) {
+    throw new SchematicsException(`Invalid file "${path}": it is outside the target "${prefix}".`);
+  }
 }
 
 /** Paths the tree would create or overwrite, sorted. */

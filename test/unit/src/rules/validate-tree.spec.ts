@@ -4,6 +4,7 @@ import {
   contentProblem,
   touchedContents,
   touchedPaths,
+  validatePaths,
   validateTree,
 } from "../../../../src/rules/validate-tree";
 import { lastValueFrom, of } from "rxjs";
@@ -47,6 +48,18 @@ describe("validateTree", () => {
       await expectAsync(validate({ "app/ok.py": "x = 1\n", [path]: content })).toBeRejectedWithError(message);
     });
   }
+
+  it("checks only paths with validatePaths: the contents are the concerns' to check", async () => {
+    const tree = new HostTree();
+    tree.create("app/unparsed.py", "def f(:\n");
+    await expectAsync(
+      lastValueFrom(callRule(validatePaths("app"), of(tree), {} as SchematicContext)),
+    ).toBeResolved();
+    tree.create("elsewhere/a.txt", "x");
+    await expectAsync(
+      lastValueFrom(callRule(validatePaths("app"), of(tree), {} as SchematicContext)),
+    ).toBeRejectedWithError(/Invalid file "\/elsewhere\/a\.txt": it is outside the target "\/app\/"/);
+  });
 
   it("checks only what the run created or changed", () => {
     const tree = new HostTree();
