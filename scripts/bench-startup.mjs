@@ -15,9 +15,10 @@
 //
 // The bin keeps V8's code cache in ~/.cache/quickscale, one file per bundle, written by the
 // first run: two builds with the same bundle and other V8 flags reject and rewrite each
-// other's cache on every run (give each its own bundle, or measure them in separate runs),
-// and the cache should be made by the command a user runs first (`init`): one made by
-// `--version` holds little.
+// other's cache on every run (give each its own bundle, or measure them in separate runs).
+// The bench gives the bins a cache folder of its own, and makes each build's cache with an
+// `init`, the command a user runs first (one made by `--version` holds little); the bin
+// keeps three caches besides its own, so compare at most four builds at once.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -111,6 +112,12 @@ const median = (values) => {
 };
 
 const scratch = mkdtempSync(join(tmpdir(), "qs-bench-startup-"));
+// A code-cache folder of the bench's own (XDG_CACHE_HOME), empty at the start, where each
+// build's cache is made by an `init` (below), as a user's first command makes it: in the
+// user's folder, a cache made earlier by `--version` (which holds little) would stay, and
+// other builds run meanwhile could have pruned it.
+env.XDG_CACHE_HOME = join(scratch, "cache");
+mkdirSync(env.XDG_CACHE_HOME, { mode: 0o700 });
 const bin = (build) => join(build.dir, "bin", "quickscale.js");
 // The project `add auth` runs on: one made by the first build, copied afresh (untimed) each time.
 const project = join(scratch, "project");
@@ -148,6 +155,13 @@ async function djangoAdmin() {
   if (!existsSync(support)) return undefined;
   const { ensureVenv } = await import(support);
   return (await ensureVenv(["Django>=5.2,<6.0"])).bin("django-admin");
+}
+
+for (const build of builds) {
+  const dir = join(scratch, `cache-${build.label}`);
+  mkdirSync(dir);
+  execFileSync(bin(build), ["init", "myapp", "--skip-git"], { cwd: dir, env, stdio: "ignore" });
+  rmSync(dir, { recursive: true, force: true });
 }
 
 const samples = new Map();
