@@ -1,14 +1,16 @@
-// Times whole processes side by side, in one run on one machine: `quickscale init` (our
-// bin), `schematics quickscale:init` (the stock CLI on the packed package), Django's own
-// `django-admin startproject`, `node -e 0`, the floor of any Node.js program, and
-// `quickscale add auth` on a small project, on one with 20,000 more files and on one whose
-// settings have 5,000 comment lines more, and `quickscale add teams` and `quickscale add
-// billing` on the small project with auth, run in turns; `quickscale init` and `add auth`
-// also on their default path, with git (a repository and first commit; the check for
-// uncommitted changes), `add auth` there on a small project and on one with 100,000 more
-// files, all committed. Prints the median, min and max of wall time and peak memory (RSS)
-// of each, and the ratios; then the generated project at run time, served by gunicorn,
-// against a bare startproject view (bench-serving.mjs; --serving-rounds 0 skips it).
+// Times whole processes side by side, in one run on one machine, in three suites each run
+// in turns on its own. A new project: `quickscale init` (our bin), with `--skip-git` and on
+// its default path with git (a repository and first commit), `schematics quickscale:init`
+// (the stock CLI on the packed package), Django's own `django-admin startproject` and
+// `node -e 0`, the floor of any Node.js program. Add: `quickscale add auth` on a small
+// project, on one with 20,000 more files and on one whose settings have 5,000 comment lines
+// more, `quickscale add teams` and `quickscale add billing` on the small project with auth,
+// and `add auth` on its default path with git (the check for uncommitted changes) on a small
+// project and on one with 100,000 more files, all committed. Update: `quickscale update` of
+// a 0.1.0 project, small and with 20,000 more files. Prints the median, min and max of wall
+// time and peak memory (RSS) of each, and the ratios; then the generated project at run
+// time, served by gunicorn, against a bare startproject view (bench-serving.mjs;
+// --serving-rounds 0 skips it).
 //
 //   npm run bench [-- --runs 15] [-- --warmup 3] [-- --serving-rounds 5] [-- --only init,update]
 //
@@ -268,26 +270,35 @@ const update010 = (template) => (dir) => {
 };
 
 const allCases = [
-  { name: "node -e 0", run: (dir) => measure(process.execPath, ["-e", "0"], dir), files: () => 0 },
+  {
+    name: "node -e 0",
+    suite: "new",
+    run: (dir) => measure(process.execPath, ["-e", "0"], dir),
+    files: () => 0,
+  },
   {
     name: "django-admin startproject",
+    suite: "new",
     run: (dir) => measure(django.bin("django-admin"), ["startproject", "myapp", "."], dir),
     files: (dir) => countFiles(dir),
   },
   {
     name: "quickscale init",
+    suite: "new",
     run: (dir) =>
       measure(process.execPath, [join(root, "bin", "quickscale.js"), "init", "myapp", "--skip-git"], dir),
     files: (dir) => countFiles(join(dir, "myapp")),
   },
   {
     name: "quickscale init (git)",
+    suite: "new",
     run: (dir) =>
       measure(process.execPath, [join(root, "bin", "quickscale.js"), "init", "myapp"], dir, GIT_IDENTITY),
     files: (dir) => committedFiles(join(dir, "myapp")),
   },
   {
     name: "schematics quickscale:init",
+    suite: "new",
     run: (dir) =>
       measure(
         process.execPath,
@@ -298,46 +309,55 @@ const allCases = [
   },
   {
     name: "add auth (small project)",
+    suite: "add",
     run: addAuth(smallProject),
     files: () => countFiles(smallProject()),
   },
   {
     name: "add billing (after auth)",
+    suite: "add",
     run: addModule("billing")(authProject),
     files: () => countFiles(authProject()),
   },
   {
     name: "add auth (20,000 more files)",
+    suite: "add",
     run: addAuth(largeProject),
     files: () => countFiles(largeProject()),
   },
   {
     name: "add auth (5,000 comment lines)",
+    suite: "add",
     run: addAuth(commentedProject),
     files: () => countFiles(commentedProject()),
   },
   {
     name: "update a 0.1.0 project",
+    suite: "update",
     run: update010(small010),
     files: () => countFiles(small010()),
   },
   {
     name: "update 0.1.0 (20,000 more)",
+    suite: "update",
     run: update010(large010),
     files: () => countFiles(large010()),
   },
   {
     name: "add teams (after auth)",
+    suite: "add",
     run: addModule("teams")(authProject),
     files: () => countFiles(authProject()),
   },
   {
     name: "add auth (git)",
+    suite: "add",
     run: addAuthCommitted(smallCommitted),
     files: () => committedFiles(smallCommitted()),
   },
   {
     name: "add auth (git, 100,000 more)",
+    suite: "add",
     run: addAuthCommitted(largeCommitted),
     files: () => committedFiles(largeCommitted()),
   },
@@ -374,22 +394,33 @@ function prepareStockCli() {
 // --- Run ---------------------------------------------------------------------------------
 // Round by round, every command once per round: a machine that slows down for a while
 // slows all of them alike, so the ratios hold even when the absolute figures drift.
-// Every run's folder stays until the bench ends: deleting projects (the large rows copy
-// 100,000 files a run) left the file system slow to create files for the next ten seconds or
-// more, so each round measured the deletions of the one before. Users do not delete a
-// project just before running a command; the bench measures the command.
+// Suite by suite (a new project; add; update), and within a suite round by round, every
+// command once per round: a machine that slows down for a while slows all of them alike, so
+// the ratios within a suite hold even when the absolute figures drift. A suite is not
+// interleaved with another's file-system work: the add and update suites copy projects of
+// 20,000 and 100,000 files every round, after which creating a file took up to 30 times as
+// long for tens of seconds on our machine, which measured that work, not `init`'s.
+// Every run's folder stays until the bench ends, for the same reason: deleting projects left
+// the file system slow to create files for the next ten seconds or more.
 const samples = cases.map(() => ({ walls: [], rss: [], files: 0 }));
-for (let round = 0; round < WARMUP + RUNS; round++) {
-  cases.forEach((benchCase, index) => {
-    const dir = join(scratch, `${index}-${round}`);
-    mkdirSync(dir);
-    const { wallMs, rssMiB } = benchCase.run(dir);
-    if (round >= WARMUP) {
-      samples[index].walls.push(wallMs);
-      samples[index].rss.push(rssMiB);
+// The stock CLI's install (npm pack, npm install: thousands of files) before the rounds.
+if (cases.some((benchCase) => benchCase.name === "schematics quickscale:init")) stockCli();
+for (const suite of ["new", "add", "update"]) {
+  const inSuite = cases
+    .map((benchCase, index) => ({ benchCase, index }))
+    .filter(({ benchCase }) => benchCase.suite === suite);
+  for (let round = 0; round < WARMUP + RUNS; round++) {
+    for (const { benchCase, index } of inSuite) {
+      const dir = join(scratch, `${index}-${round}`);
+      mkdirSync(dir);
+      const { wallMs, rssMiB } = benchCase.run(dir);
+      if (round >= WARMUP) {
+        samples[index].walls.push(wallMs);
+        samples[index].rss.push(rssMiB);
+      }
+      samples[index].files = benchCase.files(dir);
     }
-    samples[index].files = benchCase.files(dir);
-  });
+  }
 }
 const results = cases.map((benchCase, index) => ({
   name: benchCase.name,

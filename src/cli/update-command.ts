@@ -116,7 +116,7 @@ async function updateProject(input: UpdateInput, root: string, key: JournalKey |
     );
   }
   if (conflicts.length > 0) {
-    process.stderr.write(conflictBlock(conflicts));
+    process.stderr.write(conflictBlock(conflicts, input.allowDirty));
     return 1;
   }
   out.write(`\nNext: review the changes (git diff), run the tests (pytest --cov), then commit them.\n`);
@@ -162,7 +162,12 @@ function printNotes(changes: readonly FileChange[], history: boolean, out: typeo
   }
 }
 
-function conflictBlock(paths: readonly string[]): string {
+/**
+ * The conflicts, how to resolve them, and how to abandon the update: after a clean-tree
+ * check, by discarding every change; after --allow-dirty, the tree held changes of the
+ * user's that a blanket `git checkout -- .` would discard too, so file by file.
+ */
+export function conflictBlock(paths: readonly string[], allowedDirty: boolean): string {
   return [
     "",
     `${paint(process.stderr, "red", "error:")} ${paths.length} file${paths.length === 1 ? "" : "s"} changed by you and by the release on the same lines:`,
@@ -172,7 +177,9 @@ function conflictBlock(paths: readonly string[]): string {
     ...(paths.includes("pyproject.toml")
       ? ['Once pyproject.toml is resolved, run "uv lock" so uv.lock matches it.']
       : []),
-    'To abandon the whole update instead: git checkout -- . && git clean -fd (or "git stash -u").',
+    allowedDirty
+      ? "To abandon the whole update instead, restore each file listed above from git (git checkout -- <file>) and delete those marked CREATE, one by one: your uncommitted changes from before the update (--allow-dirty) are in the tree too, and discarding every change would discard them."
+      : 'To abandon the whole update instead: git checkout -- . && git clean -fd (or "git stash -u").',
     "",
   ].join("\n");
 }
