@@ -172,12 +172,12 @@ const record = (key, sample) => {
   samples.get(key).rss.push(sample.rssMiB);
 };
 let runIndex = 0;
+// Each run's folder stays until the end: a project deleted right away leaves the file system
+// slow to create files for a while, which the next run (another build's) would measure.
 const inFreshDir = (use) => {
   const dir = join(scratch, `run-${runIndex++}`);
   mkdirSync(dir);
-  const sample = use(dir);
-  rmSync(dir, { recursive: true, force: true });
-  return sample;
+  return use(dir);
 };
 for (let round = 0; round < WARMUP + RUNS; round++) {
   const measured = round >= WARMUP;
