@@ -45,6 +45,11 @@ export const TEAMS_SETTINGS: SettingsSectionSpec = {
       value: "7",
       comment: "Days an emailed invitation to join a team can be accepted.",
     },
+    {
+      name: "TEAMS_INVITATIONS_PER_HOUR",
+      value: "20",
+      comment: "Invitations a team may send in an hour; more are refused (429) until it passes.",
+    },
   ],
 };
 

@@ -24,7 +24,9 @@ describe("teams module", () => {
       '    "django.contrib.auth.middleware.AuthenticationMiddleware",\n' +
         '    "shop.teams.middleware.TeamMiddleware",\n',
     );
-    expect(base).toMatch(/\n# TEAMS\n# -+\n(#.*\n)+TEAMS_INVITATION_DAYS = 7\n$/);
+    expect(base).toMatch(
+      /\n# TEAMS\n# -+\n(#.*\n)+TEAMS_INVITATION_DAYS = 7\n\n(#.*\n)+TEAMS_INVITATIONS_PER_HOUR = 20\n$/,
+    );
     expect(result.readText("shop/urls.py")).toContain('    path("teams/", include("shop.teams.urls")),\n');
     expect(result.readText("README.md")).toContain("## Teams");
     expect(result.readText("README.md")).toContain("from shop.teams.scoping import TeamScopedModel");
@@ -87,6 +89,8 @@ describe("teams module", () => {
     expect(edited).toContain('    # Our own.\n    "shop.billing",\n    "shop.teams",\n');
     expect(edited).toContain("TEAMS_INVITATION_DAYS = 2\n");
     expect(edited).not.toContain("TEAMS_INVITATION_DAYS = 7");
+    // The setting the owner did not define yet is still added: the views read it.
+    expect(edited).toContain("TEAMS_INVITATIONS_PER_HOUR = 20\n");
   });
 
   it("refuses a MIDDLEWARE without Django's authentication middleware, naming file and line", async () => {

@@ -1,5 +1,7 @@
 """Inviting people by email, and accepting an invitation, signed up or not."""
 
+from datetime import timedelta
+
 from allauth.account.adapter import get_adapter
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -38,6 +40,12 @@ def send_invitation(request, team: Team, email: str, role: str) -> Invitation:
     )
     message.send()
     return invitation
+
+
+def sent_in_the_last_hour(team: Team) -> int:
+    """How many invitations ``team`` sent in the last hour, for its hourly limit."""
+    since = timezone.now() - timedelta(hours=1)
+    return Invitation.objects.filter(team=team, created__gte=since).count()
 
 
 def is_for(invitation: Invitation, user) -> bool:

@@ -18,7 +18,13 @@ from django.views.generic import FormView, TemplateView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from .forms import InvitationForm, RoleForm, TeamForm
-from .invitations import accept, is_for, remember_for_sign_up, send_invitation
+from .invitations import (
+    accept,
+    is_for,
+    remember_for_sign_up,
+    send_invitation,
+    sent_in_the_last_hour,
+)
 from .membership import LastOwnerError, change_role, create_team, remove_member
 from .middleware import switch_team
 from .models import Invitation, Membership, Role
@@ -130,6 +136,19 @@ class InviteView(TeamPageMixin, FormView):
         return super().get_context_data(days=settings.TEAMS_INVITATION_DAYS, **kwargs)
 
     def form_valid(self, form):
+        limit = settings.TEAMS_INVITATIONS_PER_HOUR
+        if sent_in_the_last_hour(self.request.team) >= limit:
+            form.add_error(
+                None,
+                _(
+                    "This team has sent %(count)d invitations in the last hour, "
+                    "its limit: try again later."
+                )
+                % {"count": limit},
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         email = form.cleaned_data["email"]
         send_invitation(
             self.request, self.request.team, email, form.cleaned_data["role"]

@@ -1,8 +1,12 @@
 """The team pages: what each role may do, checked on the server."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from ...users.tests.factories import UserFactory
 from ..middleware import SESSION_KEY
@@ -194,6 +198,29 @@ def test_a_team_name_on_several_lines_gives_a_one_line_subject(client):
 
     [message] = mail.outbox
     assert message.subject == "Join Lab and friends"
+
+
+@override_settings(TEAMS_INVITATIONS_PER_HOUR=2)
+def test_a_team_sends_at_most_its_hourly_limit_of_invitations(client, team):
+    client.force_login(member_of(team, Role.OWNER))
+    InvitationFactory(team=team)
+    older = InvitationFactory(team=team)
+    Invitation.objects.filter(pk=older.pk).update(
+        created=timezone.now() - timedelta(hours=1, minutes=1)
+    )
+    InvitationFactory.create_batch(3, team=TeamFactory())
+
+    def invite(email):
+        return client.post(url("invite", team), {"email": email, "role": Role.MEMBER})
+
+    sent = invite("a@example.com")
+    refused = invite("b@example.com")
+
+    assert sent.status_code == 302
+    assert refused.status_code == 429
+    assert "sent 2 invitations in the last hour" in refused.text
+    assert not Invitation.objects.filter(email="b@example.com").exists()
+    assert [message.to for message in mail.outbox] == [["a@example.com"]]
 
 
 def test_admins_cannot_invite_owners(client, team):
