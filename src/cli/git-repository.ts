@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcessByStdio, spawn, spawnSync } from "node:child_process";
+import type { Readable } from "node:stream";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isCode } from "../base/errors";
@@ -38,6 +39,8 @@ export interface EarlyRepository {
   staging: string;
   /** How `git init` ended: awaited before the staging folder is committed or discarded. */
   init: Promise<GitRun>;
+  /** Ends `git init` now (the run was interrupted); `init` then settles. */
+  stop(): void;
 }
 
 /**
@@ -54,17 +57,20 @@ export function startRepositoryEarly(target: string): EarlyRepository | null {
     return null;
   }
   const staging = reserveStaging(target);
-  return staging === null ? null : { staging, init: gitInBackground(["init"], staging) };
+  if (staging === null) {
+    return null;
+  }
+  const child = spawn("git", ["init"], {
+    cwd: staging,
+    env: gitEnvironment(),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return { staging, init: ended(child), stop: () => child.kill("SIGKILL") };
 }
 
-/** Runs git in `dir` without blocking; never rejects (a missing git is in `error`). */
-function gitInBackground(args: readonly string[], dir: string): Promise<GitRun> {
+/** How a git process ends; never rejects (a missing git is in `error`). */
+function ended(child: ChildProcessByStdio<null, null, Readable>): Promise<GitRun> {
   return new Promise((resolve) => {
-    const child = spawn("git", args, {
-      cwd: dir,
-      env: gitEnvironment(),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;

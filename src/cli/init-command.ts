@@ -30,7 +30,10 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   const logger = warningsToStderr();
   const existedBefore = existsSync(target);
   // With git, its `git init` runs in the project's staging folder while the rules render.
-  const early = input.skipGit || input.dryRun ? null : startRepositoryEarly(target);
+  // Listening before the folder exists: a signal can come the moment it does.
+  const interruption = input.skipGit || input.dryRun ? null : discardOnInterrupt();
+  const early = interruption === null ? null : startRepositoryEarly(target);
+  interruption?.guard(early);
   let run: SchematicRun;
   try {
     run = await timed("engine and rules", () =>
@@ -68,6 +71,8 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   // Its .git moves with the staging folder: git init must have ended (it has, nearly always).
   const earlyInit = early === null ? undefined : await timed("git", () => early.init);
   let withEarlyRepository = false;
+  // From here on the folder becomes the project: an interruption no longer discards it.
+  await interruption?.release();
   try {
     await timed("commit", () => {
       withEarlyRepository = commitNewProject(files, target, faultHookFromEnv(), early?.staging);
@@ -87,6 +92,57 @@ export async function runInit(input: InitInput, cwd: string): Promise<number> {
   );
   out.write(nextSteps(shown));
   return 0;
+}
+
+/** The exit status of a process ended by each signal, as a shell reports it (128 + its number). */
+const INTERRUPTIONS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/**
+ * Until the project is committed, an interruption (Ctrl-C, a terminal closed, SIGTERM) ends
+ * `git init`, removes the reserved staging folder and ends the run, saying nothing was
+ * written; otherwise the hidden folder stayed until the next `init` in that parent folder.
+ * It listens from before the folder is made (`guard` then names it): a signal that came
+ * between the two would have ended the process with Node's default. The rules never yield to the event loop, so a signal that comes while they run is handled
+ * once they end. `release` hands the signals back to Node before the commit (which is one
+ * synchronous step, as git's commands after it are): a signal received before then is
+ * handled first, and the commit never starts.
+ */
+function discardOnInterrupt(): { guard(early: EarlyRepository | null): void; release(): Promise<void> } {
+  let interrupted = false;
+  let guarded: EarlyRepository | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      return;
+    }
+    interrupted = true;
+    const early = guarded;
+    early?.stop();
+    void (early?.init ?? Promise.resolve()).then(() => {
+      if (early !== null) {
+        discardReservedStaging(early.staging);
+      }
+      process.stderr.write(`\nInterrupted (${signal}): nothing was written.\n`);
+      process.exit(INTERRUPTIONS[signal] ?? 1);
+    });
+  };
+  for (const signal of Object.keys(INTERRUPTIONS)) {
+    process.on(signal, onSignal);
+  }
+  return {
+    guard: (early) => {
+      guarded = early;
+    },
+    release: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const signal of Object.keys(INTERRUPTIONS)) {
+        process.off(signal, onSignal);
+      }
+      if (interrupted) {
+        // The handler removes the folder and ends the process.
+        await new Promise(() => undefined);
+      }
+    },
+  };
 }
 
 /** Removes the staging folder reserved for git, once its git init ended: the run failed. */

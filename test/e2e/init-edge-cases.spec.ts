@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -541,6 +541,51 @@ describe("quickscale add, on a manifest it must not trust", () => {
         expect(result.stderr).toMatch(c.message);
         expect(result.stderr).toContain("restore it from version control");
         expect(snapshot(project)).toEqual(before);
+      },
+      TIMEOUT_MS,
+    );
+  }
+});
+
+describe("quickscale init interrupted before its commit", () => {
+  const freshDir = freshDirsPerSpec();
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(
+      `removes its staging folder on ${signal}, says nothing was written and exits as the signal asks`,
+      async () => {
+        const parent = freshDir("interrupted");
+        // A git whose `init` takes 30 s: the run waits for it, past the rules, when the signal comes.
+        const slowGit = freshDir("slow-git");
+        const realGit = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
+        writeFileSync(
+          join(slowGit, "git"),
+          `#!/bin/sh\nif [ "$1" = init ]; then exec sleep 30; fi\nexec ${realGit} "$@"\n`,
+          { mode: 0o755 },
+        );
+        const child = spawn(process.execPath, [BIN, "init", NAME], {
+          cwd: parent,
+          env: baseEnv({ ...GIT_IDENTITY, PATH: `${slowGit}:${process.env["PATH"] ?? ""}` }),
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+        const staged = (): boolean =>
+          readdirSync(parent).some((entry) => entry.includes("quickscale-staging"));
+        for (let waited = 0; !staged() && waited < 20_000; waited += 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(staged()).withContext("the staging folder was reserved").toBeTrue();
+
+        child.kill(signal);
+        const code = await exit;
+
+        expect(code)
+          .withContext(stderr)
+          .toBe(signal === "SIGINT" ? 130 : 143);
+        expect(stderr).toContain(`Interrupted (${signal}): nothing was written.`);
+        expect(readdirSync(parent)).toEqual([]);
       },
       TIMEOUT_MS,
     );
