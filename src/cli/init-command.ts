@@ -102,10 +102,11 @@ const INTERRUPTIONS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 
  * `git init`, removes the reserved staging folder and ends the run, saying nothing was
  * written; otherwise the hidden folder stayed until the next `init` in that parent folder.
  * It listens from before the folder is made (`guard` then names it): a signal that came
- * between the two would have ended the process with Node's default. The rules never yield to the event loop, so a signal that comes while they run is handled
- * once they end. `release` hands the signals back to Node before the commit (which is one
- * synchronous step, as git's commands after it are): a signal received before then is
- * handled first, and the commit never starts.
+ * between the two would have ended the process with Node's default. The rules never yield
+ * to the event loop, so a signal that comes while they run is handled once they end.
+ * `release` hands the signals back to Node before the commit (which is one synchronous
+ * step, as git's commands after it are): a signal received before then is handled first,
+ * and the commit never starts.
  */
 function discardOnInterrupt(): { guard(early: EarlyRepository | null): void; release(): Promise<void> } {
   let interrupted = false;
