@@ -161,7 +161,6 @@ for (const build of builds) {
   const dir = join(scratch, `cache-${build.label}`);
   mkdirSync(dir);
   execFileSync(bin(build), ["init", "myapp", "--skip-git"], { cwd: dir, env, stdio: "ignore" });
-  rmSync(dir, { recursive: true, force: true });
 }
 
 const samples = new Map();

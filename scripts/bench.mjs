@@ -392,8 +392,6 @@ function prepareStockCli() {
 }
 
 // --- Run ---------------------------------------------------------------------------------
-// Round by round, every command once per round: a machine that slows down for a while
-// slows all of them alike, so the ratios hold even when the absolute figures drift.
 // Suite by suite (a new project; add; update), and within a suite round by round, every
 // command once per round: a machine that slows down for a while slows all of them alike, so
 // the ratios within a suite hold even when the absolute figures drift. A suite is not
@@ -431,10 +429,8 @@ const results = cases.map((benchCase, index) => ({
 
 // --- Where quickscale init's time goes (the bin's own QUICKSCALE_PROFILE phases) ----------
 const profiles = [];
-const profileDirs = [];
 for (let i = 0; i < WARMUP + RUNS; i++) {
-  const dir = mkdtempSync(join(tmpdir(), "qs-bench-profile-"));
-  profileDirs.push(dir);
+  const dir = mkdtempSync(join(scratch, "profile-"));
   const result = spawnSync(
     process.execPath,
     [join(root, "bin", "quickscale.js"), "init", "myapp", "--skip-git"],
@@ -446,8 +442,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   );
   if (i >= WARMUP) profiles.push(JSON.parse(result.stderr.trim().split("\n").pop()));
 }
-for (const dir of profileDirs) rmSync(dir, { recursive: true, force: true });
-// The runs' folders and the code cache, kept until the profile runs ended.
+// The runs' folders, the profile runs' and the code cache, kept until now.
 rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 const phase = (name) => stats(profiles.map((profile) => profile[name] ?? 0)).median;
 

@@ -5,7 +5,7 @@
 export const phases: Record<string, number> = {};
 
 /**
- * Milliseconds since the process started. Not `sinceStart()`: loading perf_hooks
+ * Milliseconds since the process started. Not `performance.now()`: loading perf_hooks
  * loads eleven of Node's internal modules, ~2 ms of every run, for a clock.
  */
 export function sinceStart(): number {

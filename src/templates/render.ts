@@ -17,12 +17,12 @@ const TEMPLATE_SUFFIX = ".template";
  * file name, and a `files/` folder that was not copied next to the compiled factory is an
  * error instead of a silently empty source.
  *
- * Each file is read and rendered in one pass into a list (in path order), which the concern merges into
- * its tree: what `apply(url("./files"), [forEach(...)])` does, without the devkit's
- * file-system host, which reads each file through an rxjs pipeline into a temporary tree,
- * copies it into the source's tree, then renames and overwrites it there, nor a tree of
- * our own to visit again (~8 ms of `init` each). It takes regular files only (that host
- * also followed symbolic links; the build copies templates as files).
+ * Each file is read and rendered in one pass into a list (in path order), which the
+ * concern merges into its tree: what `apply(url("./files"), [forEach(...)])` does, without
+ * the devkit's file-system host, which reads each file through an rxjs pipeline into a
+ * temporary tree, copies it into the source's tree, then renames and overwrites it there,
+ * nor a tree of our own to visit again (~8 ms of `init` each). It takes regular files only
+ * (that host also followed symbolic links; the build copies templates as files).
  */
 export function templateFiles(values: TemplateValues, context: SchematicContext): FileEntry[] {
   const dir = join(schematicDir(context), "files");
